@@ -1,0 +1,199 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { RobustMQClusterArgs, TierName } from "./args";
+import { renderLoggerToml, renderServerToml, sha256 } from "./config/server-toml";
+import { credentials, credentialsChecksum, secretData } from "./credentials";
+import { pdbManifest } from "./disruption";
+import { brokerId, serviceFqdn } from "./identity";
+import { objectLabels } from "./labels";
+import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "./network";
+import { PhasedRegistry, PlanEntry } from "./order";
+import { ResolvedCluster, ResolvedTier, resolveClusterArgs } from "./resolve";
+import { carriesMeta } from "./topology";
+import { configMapKey, statefulSetManifest } from "./workload";
+
+export interface ClusterEndpoints {
+  /** mqtt://<client service>:<port>, when MQTT is enabled. */
+  mqtt?: string;
+  /** host:port Kafka bootstrap address, when Kafka is enabled. */
+  kafka?: string;
+  amqp?: string;
+  nats?: string;
+  /** http://<admin service>:<port>: admin API and /metrics. */
+  admin: string;
+}
+
+/**
+ * A RobustMQ cluster on Kubernetes: namespace, credentials, configuration, one StatefulSet per
+ * tier with its headless Service and PodDisruptionBudget, and client and admin Services, created
+ * in a fixed order (see `plan`).
+ */
+export class RobustMQCluster extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  /** StatefulSet name per tier ("combined", or "meta", "broker", "engine"). */
+  public readonly statefulSetNames: pulumi.Output<Partial<Record<TierName, string>>>;
+  public readonly clientServiceName: pulumi.Output<string>;
+  public readonly adminServiceName: pulumi.Output<string>;
+  public readonly headlessServiceNames: pulumi.Output<Partial<Record<TierName, string>>>;
+  /** In-cluster endpoints of the enabled protocols and the admin API. */
+  public readonly endpoints: pulumi.Output<ClusterEndpoints>;
+  public readonly mqttUrl: pulumi.Output<string | undefined>;
+  public readonly kafkaBootstrap: pulumi.Output<string | undefined>;
+  public readonly adminUrl: pulumi.Output<string>;
+  /** Broker ids per tier, in ordinal order. */
+  public readonly brokerIds: pulumi.Output<Partial<Record<TierName, number[]>>>;
+  public readonly adminUsername: pulumi.Output<string>;
+  public readonly adminPassword: pulumi.Output<string>;
+  public readonly mqttUsername: pulumi.Output<string>;
+  public readonly mqttPassword: pulumi.Output<string>;
+  /** The apply order the component used, with each resource's dependencies. */
+  public readonly plan: PlanEntry[];
+
+  constructor(name: string, args: RobustMQClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    // Validate before anything is registered, the component itself included.
+    const cluster = resolveClusterArgs(name, args);
+    super("robustmq:index:Cluster", name, {}, opts);
+
+    const registry = new PhasedRegistry();
+    const creds = credentials(name, args, this);
+    deployCluster(this, cluster, registry, creds);
+    this.plan = registry.plan;
+
+    const svc = (n: string) => serviceFqdn(n, cluster.namespace, cluster.clusterDomain);
+    const client = svc(cluster.clientService.name);
+    const has = (p: string) => cluster.protocols.includes(p as never);
+    const endpoints: ClusterEndpoints = {
+      mqtt: has("mqtt") ? `mqtt://${client}:${cluster.ports.mqttTcp}` : undefined,
+      kafka: has("kafka") ? `${client}:${cluster.ports.kafka}` : undefined,
+      amqp: has("amqp") ? `amqp://${client}:${cluster.ports.amqp}` : undefined,
+      nats: has("nats") ? `nats://${client}:${cluster.ports.natsTcp}` : undefined,
+      admin: `http://${svc(cluster.adminServiceName)}:${cluster.ports.http}`,
+    };
+    const perTier = <T>(f: (t: ResolvedTier) => T) =>
+      Object.fromEntries(cluster.tiers.map((t) => [t.name, f(t)])) as Partial<Record<TierName, T>>;
+
+    this.namespace = pulumi.output(cluster.namespace);
+    this.statefulSetNames = pulumi.output(perTier((t) => t.statefulSetName));
+    this.headlessServiceNames = pulumi.output(perTier((t) => t.headlessServiceName));
+    this.clientServiceName = pulumi.output(cluster.clientService.name);
+    this.adminServiceName = pulumi.output(cluster.adminServiceName);
+    this.endpoints = pulumi.output(endpoints);
+    this.mqttUrl = pulumi.output(endpoints.mqtt);
+    this.kafkaBootstrap = pulumi.output(endpoints.kafka);
+    this.adminUrl = pulumi.output(endpoints.admin);
+    this.brokerIds = pulumi.output(perTier((t) => Array.from({ length: t.replicas }, (_, i) => brokerId(t.idPrefix, i))));
+    this.adminUsername = pulumi.output(cluster.adminUsername);
+    this.adminPassword = creds.adminPassword;
+    this.mqttUsername = creds.mqttUsername;
+    this.mqttPassword = creds.mqttPassword;
+
+    this.registerOutputs({
+      namespace: this.namespace,
+      statefulSetNames: this.statefulSetNames,
+      headlessServiceNames: this.headlessServiceNames,
+      clientServiceName: this.clientServiceName,
+      adminServiceName: this.adminServiceName,
+      endpoints: this.endpoints,
+      brokerIds: this.brokerIds,
+      adminUsername: this.adminUsername,
+      adminPassword: this.adminPassword,
+      mqttUsername: this.mqttUsername,
+      mqttPassword: this.mqttPassword,
+    });
+  }
+}
+
+/** Registers every Kubernetes object of the cluster, phase by phase, as children of `parent`. */
+function deployCluster(
+  parent: pulumi.Resource,
+  cluster: ResolvedCluster,
+  registry: PhasedRegistry,
+  creds: ReturnType<typeof credentials>,
+): void {
+  const name = cluster.name;
+  const opts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent, dependsOn });
+
+  if (cluster.createNamespace) {
+    registry.add("namespace", `${name}-namespace`, "Namespace", (d) =>
+      new k8s.core.v1.Namespace(
+        `${name}-namespace`,
+        {
+          metadata: {
+            name: cluster.namespace,
+            labels: {
+              ...objectLabels(cluster, "namespace"),
+              // The pods meet the restricted profile; enforcing it keeps anything else out.
+              "pod-security.kubernetes.io/enforce": "restricted",
+              "pod-security.kubernetes.io/warn": "restricted",
+              "pod-security.kubernetes.io/audit": "restricted",
+            },
+          },
+        },
+        opts(d),
+      ),
+    );
+  }
+
+  registry.add("config", `${name}-credentials`, "Secret", (d) =>
+    new k8s.core.v1.Secret(
+      `${name}-credentials`,
+      {
+        metadata: { name: cluster.secretName, namespace: cluster.namespace, labels: objectLabels(cluster, "credentials") },
+        type: "Opaque",
+        stringData: secretData(creds),
+      },
+      opts(d),
+    ),
+  );
+
+  const logger = renderLoggerToml(cluster.logLevel);
+  const tierToml = new Map(cluster.tiers.map((t) => [t.name, renderServerToml(cluster, t)]));
+  registry.add("config", `${name}-config`, "ConfigMap", (d) =>
+    new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      {
+        metadata: { name: cluster.configMapName, namespace: cluster.namespace, labels: objectLabels(cluster, "config") },
+        data: {
+          "logger.toml": logger,
+          ...Object.fromEntries(cluster.tiers.map((t) => [configMapKey(t), tierToml.get(t.name) as string])),
+        },
+      },
+      opts(d),
+    ),
+  );
+  for (const tier of cluster.tiers) {
+    registry.add("config", tier.headlessServiceName, "Service", (d) =>
+      new k8s.core.v1.Service(tier.headlessServiceName, headlessServiceManifest(cluster, tier), opts(d)),
+    );
+  }
+
+  const credentialsChecksum_ = credentialsChecksum(creds);
+  // The meta-carrying tier first and alone: the other tiers need its quorum to become Ready.
+  const ordered = [...cluster.tiers].sort((a, b) => Number(carriesMeta(b)) - Number(carriesMeta(a)));
+  for (const tier of ordered) {
+    const phase = carriesMeta(tier) ? "meta" : "tiers";
+    registry.add(phase, tier.statefulSetName, "StatefulSet", (d) =>
+      new k8s.apps.v1.StatefulSet(
+        tier.statefulSetName,
+        statefulSetManifest({
+          cluster,
+          tier,
+          image: cluster.image,
+          configChecksum: sha256(tierToml.get(tier.name) as string, logger),
+          credentialsChecksum: credentialsChecksum_,
+        }),
+        opts(d),
+      ),
+    );
+    registry.add(phase, `${tier.pdbName}-pdb`, "PodDisruptionBudget", (d) =>
+      new k8s.policy.v1.PodDisruptionBudget(`${tier.pdbName}-pdb`, pdbManifest(cluster, tier), opts(d)),
+    );
+  }
+
+  registry.add("services", cluster.clientService.name, "Service", (d) =>
+    new k8s.core.v1.Service(cluster.clientService.name, clientServiceManifest(cluster), opts(d)),
+  );
+  registry.add("services", cluster.adminServiceName, "Service", (d) =>
+    new k8s.core.v1.Service(cluster.adminServiceName, adminServiceManifest(cluster), opts(d)),
+  );
+}

@@ -1,0 +1,57 @@
+// Services: one headless Service per tier (stable pod DNS), the client Service and the admin Service.
+import type * as k8s from "@pulumi/kubernetes";
+import { BROKER_ROLE_LABEL, instanceSelector, objectLabels, selectorLabels } from "./labels";
+import { clientPorts } from "./ports";
+import { ResolvedCluster, ResolvedTier } from "./resolve";
+import { tierPorts } from "./workload";
+
+/**
+ * Headless Service that gives each pod of a tier its DNS name. publishNotReadyAddresses: peers must
+ * resolve each other before they are Ready, since forming the quorum is what makes them Ready.
+ */
+export function headlessServiceManifest(cluster: ResolvedCluster, tier: ResolvedTier): k8s.types.input.core.v1.Service {
+  return {
+    metadata: { name: tier.headlessServiceName, namespace: cluster.namespace, labels: objectLabels(cluster, tier.name) },
+    spec: {
+      clusterIP: "None",
+      publishNotReadyAddresses: true,
+      selector: selectorLabels(cluster, tier.name),
+      ports: tierPorts(cluster, tier).map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.transport })),
+    },
+  };
+}
+
+export function clientServiceManifest(cluster: ResolvedCluster): k8s.types.input.core.v1.Service {
+  const cs = cluster.clientService;
+  return {
+    metadata: {
+      name: cs.name,
+      namespace: cluster.namespace,
+      labels: objectLabels(cluster, "client"),
+      annotations: cs.annotations,
+    },
+    spec: {
+      type: cs.type,
+      selector: { ...instanceSelector(cluster), [BROKER_ROLE_LABEL]: "true" },
+      ports: clientPorts(cluster.protocols, cluster.ports, cs.exposeMqttQuic).map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: p.name,
+        protocol: p.transport,
+      })),
+      loadBalancerSourceRanges: cs.loadBalancerSourceRanges,
+    },
+  };
+}
+
+/** Admin HTTP API and /metrics: every node serves them, so it selects every pod of the cluster. */
+export function adminServiceManifest(cluster: ResolvedCluster): k8s.types.input.core.v1.Service {
+  return {
+    metadata: { name: cluster.adminServiceName, namespace: cluster.namespace, labels: objectLabels(cluster, "admin") },
+    spec: {
+      type: "ClusterIP",
+      selector: instanceSelector(cluster),
+      ports: [{ name: "http", port: cluster.ports.http, targetPort: "http", protocol: "TCP" }],
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// Maps stack configuration (robustmq:* keys) to RobustMQCluster arguments. Type errors name the key;
+// value errors are left to the component, whose messages name the argument.
+import * as pulumi from "@pulumi/pulumi";
+import { RobustMQClusterArgs, TierArgs } from "../components";
+
+export const CONFIG_NAMESPACE = "robustmq";
+
+export class StackConfigError extends Error {
+  constructor(key: string, expected: string, got: string) {
+    super(`stack config ${CONFIG_NAMESPACE}:${key}: expected ${expected}, got ${got}`);
+    this.name = "StackConfigError";
+  }
+}
+
+/** Typed reads over pulumi.Config: every failure names the key and the expected type. */
+class Reader {
+  constructor(private readonly config: pulumi.Config) {}
+
+  private raw(key: string): string | undefined {
+    return this.config.get(key);
+  }
+
+  private json(key: string): unknown {
+    const raw = this.raw(key);
+    if (raw === undefined) {
+      return undefined;
+    }
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
+
+  string(key: string): string | undefined {
+    const raw = this.raw(key);
+    if (raw !== undefined && raw.trim() === "") {
+      throw new StackConfigError(key, "a non-empty string", JSON.stringify(raw));
+    }
+    return raw;
+  }
+
+  integer(key: string): number | undefined {
+    const raw = this.raw(key);
+    if (raw === undefined) {
+      return undefined;
+    }
+    if (!/^-?\d+$/.test(raw.trim())) {
+      throw new StackConfigError(key, "an integer", JSON.stringify(raw));
+    }
+    return Number(raw);
+  }
+
+  boolean(key: string): boolean | undefined {
+    const raw = this.raw(key);
+    if (raw === undefined) {
+      return undefined;
+    }
+    if (raw !== "true" && raw !== "false") {
+      throw new StackConfigError(key, "true or false", JSON.stringify(raw));
+    }
+    return raw === "true";
+  }
+
+  stringList(key: string): string[] | undefined {
+    const v = this.json(key);
+    if (v === undefined) {
+      return undefined;
+    }
+    if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) {
+      throw new StackConfigError(key, "a list of strings", JSON.stringify(v));
+    }
+    return v;
+  }
+
+  object<T>(key: string): T | undefined {
+    const v = this.json(key);
+    if (v === undefined) {
+      return undefined;
+    }
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      throw new StackConfigError(key, "an object (a YAML map)", JSON.stringify(v));
+    }
+    return v as T;
+  }
+
+  secret(key: string): pulumi.Output<string> | undefined {
+    return this.raw(key) === undefined ? undefined : this.config.requireSecret(key);
+  }
+}
+
+export interface StackSettings {
+  /** Name of the component, and base of every object name. */
+  name: string;
+  args: RobustMQClusterArgs;
+  /** Protect the component and its children from deletion (prod). */
+  protect: boolean;
+}
+
+function tier(r: Reader, prefix: string, resources: Record<string, TierArgs["resources"]> | undefined): TierArgs {
+  const pick = (k: string) => (prefix === "" ? k : `${prefix}${k[0].toUpperCase()}${k.slice(1)}`);
+  const t: TierArgs = {
+    replicas: r.integer(pick("replicas")),
+    storageSize: r.string(pick("storageSize")),
+    storageClassName: r.string("storageClassName"),
+    resources: resources?.[prefix === "" ? "combined" : prefix],
+    hostSpread: r.string("hostSpread") as TierArgs["hostSpread"],
+    zoneSpread: r.string("zoneSpread") as TierArgs["zoneSpread"],
+  };
+  return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as TierArgs;
+}
+
+export function readStackSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): StackSettings {
+  const r = new Reader(config);
+  const topology = r.string("topology") ?? "combined";
+  const resources = r.object<Record<string, TierArgs["resources"]>>("resources");
+  const tiers: Partial<RobustMQClusterArgs> =
+    topology === "split"
+      ? { meta: tier(r, "meta", resources), broker: tier(r, "broker", resources), engine: tier(r, "engine", resources) }
+      : { combined: tier(r, "", resources) };
+  const args: RobustMQClusterArgs = {
+    namespace: r.string("namespace"),
+    topology: topology as RobustMQClusterArgs["topology"],
+    ...tiers,
+    protocols: r.stringList("protocols") as RobustMQClusterArgs["protocols"],
+    image: r.string("image"),
+    clientService: {
+      type: r.string("serviceType") as NonNullable<RobustMQClusterArgs["clientService"]>["type"],
+      annotations: r.object<Record<string, string>>("serviceAnnotations"),
+      loadBalancerSourceRanges: r.stringList("loadBalancerSourceRanges"),
+    },
+    retainVolumes: r.boolean("retainVolumes"),
+    logLevel: r.string("logLevel"),
+    extraConfig: r.object<Record<string, unknown>>("extraConfig"),
+    adminUsername: r.string("adminUsername"),
+    adminPassword: r.secret("adminPassword"),
+    jwtSecret: r.secret("jwtSecret"),
+    mqttUsername: r.secret("mqttUsername"),
+    mqttPassword: r.secret("mqttPassword"),
+  };
+  return {
+    name: r.string("name") ?? "robustmq",
+    args: prune(args as unknown as Record<string, unknown>) as RobustMQClusterArgs,
+    protect: r.boolean("protect") ?? false,
+  };
+}
+
+/** Drops unset values so the component applies its own defaults. */
+function prune(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) {
+      continue;
+    }
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && !pulumi.Output.isInstance(v)) {
+      const inner = prune(v as Record<string, unknown>);
+      if (Object.keys(inner).length > 0 || k === "extraConfig") {
+        out[k] = inner;
+      }
+      continue;
+    }
+    out[k] = v;
+  }
+  return out;
+}

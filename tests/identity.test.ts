@@ -1,0 +1,32 @@
+import { strict as assert } from "assert";
+import { brokerId, brokerIdEnvValue, metaAddrs } from "../components/identity";
+
+describe("identity", () => {
+  it("gives every pod of every tier a distinct broker id >= 1, however far tiers scale", () => {
+    const seen = new Map<number, string>();
+    for (const prefix of [1, 2, 3]) {
+      for (let ordinal = 0; ordinal < 250; ordinal++) {
+        const id = brokerId(prefix, ordinal);
+        assert.ok(id >= 1, `id ${id} for ${prefix}/${ordinal}`);
+        assert.ok(!seen.has(id), `id ${id} of ${prefix}/${ordinal} already used by ${seen.get(id)}`);
+        seen.set(id, `${prefix}/${ordinal}`);
+      }
+    }
+  });
+
+  it("computes the same id Kubernetes expands from the env value", () => {
+    for (const [prefix, ordinal] of [[1, 0], [2, 7], [3, 12]]) {
+      const expanded = brokerIdEnvValue(prefix).replace("$(ROBUSTMQ_POD_INDEX)", String(ordinal));
+      assert.equal(Number(expanded), brokerId(prefix, ordinal));
+    }
+  });
+
+  it("names every meta pod by its stable DNS name, keyed by its broker id", () => {
+    const addrs = metaAddrs({ statefulSet: "rmq-meta", headlessService: "rmq-meta-headless", idPrefix: 1, replicas: 3 }, "mq", "cluster.local", 1228);
+    assert.deepEqual(addrs, {
+      "10": "rmq-meta-0.rmq-meta-headless.mq.svc.cluster.local:1228",
+      "11": "rmq-meta-1.rmq-meta-headless.mq.svc.cluster.local:1228",
+      "12": "rmq-meta-2.rmq-meta-headless.mq.svc.cluster.local:1228",
+    });
+  });
+});
