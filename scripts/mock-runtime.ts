@@ -27,14 +27,20 @@ function waitForRPCs(): Promise<void> {
   return settings.waitForRPCs();
 }
 
+// The mock runtime is process-global: runs are queued so two never interleave their registrations.
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
  * Runs `program` under mocks. Each call starts from a clean slate: config is replaced and the
  * registrations of earlier runs are not returned.
  */
-export async function runWithMocks<T>(
-  program: () => T,
-  options: MockRunOptions = {},
-): Promise<{ resources: Registered[]; result: T }> {
+export function runWithMocks<T>(program: () => T, options: MockRunOptions = {}): Promise<{ resources: Registered[]; result: T }> {
+  const run = queue.then(() => runAlone(program, options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function runAlone<T>(program: () => T, options: MockRunOptions): Promise<{ resources: Registered[]; result: T }> {
   const resources: Registered[] = [];
   await pulumi.runtime.setMocks(
     {

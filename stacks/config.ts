@@ -110,7 +110,37 @@ function tier(r: Reader, prefix: string, resources: Record<string, TierArgs["res
   return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as TierArgs;
 }
 
+/** Keys typed in Pulumi.yaml's config schema. */
+export const TYPED_KEYS = [
+  "name", "namespace", "topology", "protocols", "image", "replicas", "metaReplicas", "brokerReplicas", "engineReplicas",
+  "storageClassName", "storageSize", "metaStorageSize", "brokerStorageSize", "engineStorageSize", "hostSpread",
+  "zoneSpread", "serviceType", "loadBalancerSourceRanges", "retainVolumes", "protect", "logLevel", "adminUsername",
+] as const;
+/** Object-valued keys: Pulumi.yaml cannot type them, readStackSettings checks them. */
+export const OBJECT_KEYS = ["resources", "serviceAnnotations", "extraConfig"] as const;
+/** Secret keys, set with `pulumi config set --secret`. */
+export const SECRET_KEYS = ["adminPassword", "jwtSecret", "mqttUsername", "mqttPassword"] as const;
+export const STACK_CONFIG_KEYS: readonly string[] = [...TYPED_KEYS, ...OBJECT_KEYS, ...SECRET_KEYS];
+
+/**
+ * Rejects robustmq:* keys the program does not read: Pulumi accepts any key, so a misspelt one
+ * would otherwise be ignored without a word.
+ */
+export function checkKnownKeys(allConfig: Record<string, string>): void {
+  const unknown = Object.keys(allConfig)
+    .filter((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))
+    .map((k) => k.slice(CONFIG_NAMESPACE.length + 1))
+    .filter((k) => !STACK_CONFIG_KEYS.includes(k));
+  if (unknown.length > 0) {
+    throw new Error(
+      `stack config: unknown key(s) ${unknown.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")} ` +
+        `(accepted: ${STACK_CONFIG_KEYS.join(", ")})`,
+    );
+  }
+}
+
 export function readStackSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): StackSettings {
+  checkKnownKeys(pulumi.runtime.allConfig());
   const r = new Reader(config);
   const topology = r.string("topology") ?? "combined";
   const resources = r.object<Record<string, TierArgs["resources"]>>("resources");

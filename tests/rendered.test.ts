@@ -1,0 +1,75 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { MOCK_RANDOM_PREFIX } from "../scripts/mock-runtime";
+import { SECRET_PLACEHOLDER, writeRendered } from "../scripts/render-lib";
+import { validateManifest } from "./schema";
+
+describe("render", () => {
+  for (const stack of ["dev", "staging", "prod"]) {
+    describe(stack, () => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), `rendered-${stack}-`));
+      let files: string[] = [];
+      before(async () => {
+        await writeRendered(stack, out);
+        files = fs.readdirSync(out).filter((f) => f.endsWith(".yaml"));
+      });
+      after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+      it("writes one object per file, prefixed with its apply order", () => {
+        assert.ok(files.length > 5);
+        files.forEach((f, i) => assert.match(f, new RegExp(`^${String(i).padStart(2, "0")}-[a-z]+-[a-z0-9-]+\\.yaml$`)));
+        assert.match(files[0], /-namespace-/);
+        const kinds = files.map((f) => f.split("-")[1]);
+        assert.ok(kinds.indexOf("configmap") < kinds.indexOf("statefulset"));
+        assert.ok(kinds.lastIndexOf("statefulset") < kinds.indexOf("service", kinds.lastIndexOf("statefulset")));
+      });
+
+      it("writes only objects valid against the Kubernetes API schema", () => {
+        for (const f of files) {
+          const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(out, f), "utf8"));
+          assert.equal(docs.length, 1, f);
+          try {
+            validateManifest(docs[0].toJS());
+          } catch (e) {
+            assert.fail(`${f}: ${e instanceof Error ? e.message : e}`);
+          }
+        }
+      });
+
+      it("never writes a secret value, and says how Secrets are handled", () => {
+        assert.equal(files.some((f) => f.includes("-secret-")), false);
+        for (const f of fs.readdirSync(out)) {
+          const text = fs.readFileSync(path.join(out, f), "utf8");
+          assert.equal(text.includes(MOCK_RANDOM_PREFIX), false, `${f} holds a generated secret`);
+          assert.equal(text.includes(SECRET_PLACEHOLDER), false, `${f} holds a stack secret`);
+          for (const published of ['"robustmq-change-me-in-production"', 'password = "admin"', 'default_password = "robustmq"']) {
+            assert.equal(text.includes(published), false, `${f} holds a published default credential`);
+          }
+        }
+        const note = fs.readFileSync(path.join(out, "SECRETS.md"), "utf8");
+        assert.match(note, /robustmq-credentials/);
+        assert.match(note, /admin-password\.toml/);
+      });
+    });
+  }
+
+  it("keeps stack secrets out of every file", async () => {
+    // A stack with `secure:` values: they reach the Secret only.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-secure-"));
+    const stackFile = path.join(__dirname, "..", "stacks", "Pulumi.rendertest.yaml");
+    fs.writeFileSync(stackFile, "config:\n  robustmq:adminPassword:\n    secure: v1:abc\n  robustmq:mqttPassword:\n    secure: v1:def\n");
+    try {
+      const result = await writeRendered("rendertest", out);
+      assert.ok(result.secrets.length === 1);
+      for (const f of fs.readdirSync(out)) {
+        assert.equal(fs.readFileSync(path.join(out, f), "utf8").includes(SECRET_PLACEHOLDER), false, f);
+      }
+    } finally {
+      fs.rmSync(stackFile);
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
