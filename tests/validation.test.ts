@@ -13,7 +13,7 @@ import {
   validateResources,
 } from "../components/validation";
 import { parseQuantity } from "../components/quantity";
-import { runWithMocks } from "../scripts/mock-runtime";
+import { discardPendingOutputs, runWithMocks } from "../scripts/mock-runtime";
 
 function problemsOf(args: RobustMQClusterArgs, name = "rmq"): string[] {
   try {
@@ -194,5 +194,6 @@ describe("validation: RobustMQCluster arguments", () => {
       void runWithMocks(() => new RobustMQCluster("rmq", { adminPassword: pulumi.secret("admin") }));
     });
     assert.match(String(failure), /adminPassword: is RobustMQ's published default/);
+    discardPendingOutputs();
   });
 });
