@@ -1,5 +1,6 @@
 // Runs a Pulumi program under Pulumi's mock runtime and returns what it registered. Used by the
 // tests and by `npm run render`: no engine, no cluster, no credentials.
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface Registered {
@@ -18,6 +19,28 @@ export interface MockRunOptions {
   secretKeys?: string[];
   preview?: boolean;
   stack?: string;
+}
+
+/** A deterministic stand-in digest: render and tests build nothing, so no real digest exists. */
+export function mockDigest(seed: string): string {
+  return `sha256:${createHash("sha256").update(`mock:${seed}`).digest("hex")}`;
+}
+
+/**
+ * What a registry reports after a docker-build push: "<tag>@<digest>". As with
+ * `buildx imagetools create`, an index made from one index keeps that index's digest.
+ */
+function registryAnswer(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  if (args.type === "docker-build:index:Image") {
+    const digest = mockDigest(args.name);
+    return { digest, ref: `${args.inputs.tags[0]}@${digest}` };
+  }
+  if (args.type === "docker-build:index:Index") {
+    const sources: string[] = args.inputs.sources ?? [];
+    const digest = sources.length === 1 && sources[0].includes("@") ? sources[0].split("@")[1] : mockDigest(sources.join(","));
+    return { ref: `${args.inputs.tag}@${digest}` };
+  }
+  return {};
 }
 
 function waitForRPCs(): Promise<void> {
@@ -52,6 +75,7 @@ async function runAlone<T>(program: () => T, options: MockRunOptions): Promise<{
           const base = `${MOCK_RANDOM_PREFIX}-${args.name}`;
           state.result = base.padEnd(length, "x");
         }
+        Object.assign(state, registryAnswer(args));
         return { id: `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, any> {

@@ -1,0 +1,74 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ImageArch, ImageBuildTarget, ImagePlatform } from "./validation";
+
+export interface ImageRegistryArgs {
+  /** Registry host with an optional port, no scheme or path: "ghcr.io", "registry.example.com:5000". */
+  address: string;
+  /**
+   * Login for pushing and for the build cache. Leave username and password unset to use the
+   * builder's own docker login (e.g. docker/login-action in CI). Both are passed on as secrets.
+   */
+  username?: pulumi.Input<string>;
+  /** Password or token; always handled as a Pulumi secret, whatever is passed. */
+  password?: pulumi.Input<string>;
+}
+
+/**
+ * Arguments of RobustMQImage. This interface is part of the package's public contract: fields are
+ * added, never renamed. Everything that decides names, tags or which resources exist is a plain
+ * value, checked before any resource is registered; only credentials may be Inputs.
+ */
+export interface RobustMQImageArgs {
+  /** RobustMQ release this image carries, e.g. "v0.4.11": the main tag and the image's version label. */
+  version: string;
+  /**
+   * "source" (default): compile broker-server from `context` (cross-compiled per platform, no QEMU).
+   * "release": take upstream's release tarball for `version`, checked against `releaseChecksums`.
+   */
+  target?: ImageBuildTarget;
+  /**
+   * Build context: a local RobustMQ checkout ("../robustmq") or a git URL that pins a ref
+   * ("https://github.com/robustmq/robustmq.git#v0.4.11"). Required for target "source"; the
+   * "release" target needs no sources and defaults to the Dockerfile's own directory.
+   */
+  context?: string;
+  /**
+   * Local path of the Dockerfile. Defaults to this package's docker/Dockerfile. Its content is sent
+   * inline, so the build does not depend on where the package is installed.
+   */
+  dockerfile?: string;
+  /** Commit the image is built from (7-40 hex digits): adds the "<version>-<sha7>" tag and the revision label. */
+  gitSha?: string;
+  /** Platforms to build, each on its own with its own cache. Default both: ["linux/amd64", "linux/arm64"]. */
+  platforms?: ImagePlatform[];
+  registry: ImageRegistryArgs;
+  /** Repository path inside the registry, e.g. "team/robustmq" (no host, no tag). */
+  repository: string;
+  /** More tags for the multi-arch index, e.g. ["v0.4", "stable"]. "latest" needs allowLatestTag. */
+  extraTags?: string[];
+  /**
+   * Allow "latest" among extraTags. Off by default: a floating tag changes what a cluster runs
+   * without any change in its stack. Keep it off for staging and prod registries.
+   */
+  allowLatestTag?: boolean;
+  /**
+   * Registry cache reference, "<host>/<repository>:<tag>"; each platform uses its own,
+   * "<cacheRef>-<arch>", in mode max. Default "<registry>/<repository>:buildcache".
+   */
+  cacheRef?: string;
+  /**
+   * Build during `pulumi preview` (nothing is pushed then, the cache is). Default false: previews
+   * stay fast and need no builder; CI that wants a build check on pull requests sets it.
+   */
+  buildOnPreview?: boolean;
+  /**
+   * Extra, non-secret Dockerfile ARGs (e.g. CARGO_PROFILE, base image overrides). Names that look
+   * like credentials are refused: build args end up in the image's metadata and provenance.
+   */
+  buildArgs?: Record<string, string>;
+  /**
+   * sha256 of upstream's release tarball per architecture (robustmq-<version>-linux-<arch>.tar.gz).
+   * Required with target "release" for every platform built; the build fails on a mismatch.
+   */
+  releaseChecksums?: Partial<Record<ImageArch, string>>;
+}

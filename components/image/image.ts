@@ -1,0 +1,107 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dockerBuild from "@pulumi/docker-build";
+import { ImageRegistryArgs, RobustMQImageArgs } from "./args";
+import { PlatformBuild, ResolvedImage, resolveImageArgs } from "./resolve";
+
+/** The digest a pushed reference ("<name>:<tag>@sha256:…") carries. */
+export function digestOf(ref: string): string {
+  const digest = ref.slice(ref.lastIndexOf("@") + 1);
+  if (!ref.includes("@") || !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+    throw new Error(`RobustMQImage: the registry answered ${JSON.stringify(ref)}, which carries no sha256 digest`);
+  }
+  return digest;
+}
+
+/** Registry login for docker-build; credentials are always secrets, whatever was passed. */
+export function registryLogin(registry: ImageRegistryArgs): dockerBuild.types.input.RegistryArgs | undefined {
+  if (registry.username === undefined || registry.password === undefined) {
+    return undefined;
+  }
+  return {
+    address: registry.address,
+    username: pulumi.secret(registry.username),
+    password: pulumi.secret(registry.password),
+  };
+}
+
+/** docker-build inputs of one platform's image: pushed, with its own registry cache. */
+export function platformImageArgs(
+  plan: ResolvedImage,
+  build: PlatformBuild,
+  registry: dockerBuild.types.input.RegistryArgs | undefined,
+): dockerBuild.ImageArgs {
+  return {
+    context: { location: plan.context },
+    dockerfile: { inline: plan.dockerfile.content },
+    target: plan.target,
+    platforms: [build.platform],
+    push: true,
+    tags: [build.tag],
+    buildArgs: build.buildArgs,
+    buildOnPreview: plan.buildOnPreview,
+    // One cache per platform: a multi-platform build exports the cache of one platform only.
+    cacheFrom: [{ registry: { ref: build.cacheRef } }],
+    cacheTo: [{ registry: { ref: build.cacheRef, mode: "max", imageManifest: true, ociMediaTypes: true } }],
+    registries: registry === undefined ? undefined : [registry],
+  };
+}
+
+/**
+ * A multi-arch RobustMQ image pushed to a registry: one docker-build Image per platform (built
+ * natively or cross-compiled, each with its own registry cache), joined by a docker-build Index
+ * (manifest list) under "<version>", and further Indexes for the "<version>-<sha7>" and extra tags,
+ * which name the same digest. Pushed images are kept in the registry when the resources go away
+ * (retainOnDelete), so a rollback can still pull the digest it pinned.
+ *
+ * Give `ref` (digest-pinned) to RobustMQCluster's image.
+ */
+export class RobustMQImage extends pulumi.ComponentResource {
+  /** "<registry>/<repository>@sha256:…" of the multi-arch index: what a cluster should run. */
+  public readonly ref: pulumi.Output<string>;
+  /** "sha256:…" of the multi-arch index. */
+  public readonly digest: pulumi.Output<string>;
+  /** Every tag of the multi-arch index, as full references ("<registry>/<repository>:<tag>"). */
+  public readonly tags: pulumi.Output<string[]>;
+  /** Per-platform images, "<registry>/<repository>:<tag>@sha256:…" by platform ("linux/amd64", ...). */
+  public readonly platformRefs: pulumi.Output<Record<string, string>>;
+  /** The name the image was registered under (the apply-order plan of a cluster records it). */
+  public readonly resourceName: string;
+  /** Marks instances across copies of this package (see isInstance). */
+  private readonly __robustmqImage = true;
+
+  /** True for a RobustMQImage, even one created by another copy of this package. */
+  public static isInstance(obj: unknown): obj is RobustMQImage {
+    return typeof obj === "object" && obj !== null && (obj as RobustMQImage).__robustmqImage === true;
+  }
+
+  constructor(name: string, args: RobustMQImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    // Validate before anything is registered, the component itself included.
+    const plan = resolveImageArgs(name, args);
+    super("robustmq:index:Image", name, {}, opts);
+    this.resourceName = name;
+
+    const registry = registryLogin(args.registry);
+    const childOpts: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true };
+    const images = plan.builds.map(
+      (b) => new dockerBuild.Image(`${name}-${b.arch}`, platformImageArgs(plan, b, registry), childOpts),
+    );
+    const [main, ...aliases] = plan.indexTags;
+    const index = new dockerBuild.Index(
+      `${name}-${main.suffix}`,
+      { tag: main.ref, sources: images.map((i) => i.ref), push: true, registry },
+      childOpts,
+    );
+    // An index made from one index source keeps its bytes, hence its digest: every tag names one digest.
+    for (const alias of aliases) {
+      new dockerBuild.Index(`${name}-${alias.suffix}`, { tag: alias.ref, sources: [index.ref], push: true, registry }, childOpts);
+    }
+
+    this.digest = index.ref.apply(digestOf);
+    this.ref = pulumi.interpolate`${plan.repositoryUrl}@${this.digest}`;
+    this.tags = pulumi.output(plan.indexTags.map((t) => t.ref));
+    this.platformRefs = pulumi
+      .all(images.map((i) => i.ref))
+      .apply((refs) => Object.fromEntries(plan.builds.map((b, i) => [b.platform, refs[i]])));
+    this.registerOutputs({ ref: this.ref, digest: this.digest, tags: this.tags, platformRefs: this.platformRefs });
+  }
+}
