@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
+import type { RobustMQImage } from "./image/image";
+import type { IngressArgs } from "./ingress";
+import type { ListenerTlsArgs } from "./listener-tls";
+import type { NetworkPolicyArgs } from "./network-policy";
 import { PortArgs, Protocol } from "./ports";
+import type { StorageClassArgs } from "./storage-class";
 
 export type Topology = "combined" | "split";
 export type TierName = "combined" | "meta" | "broker" | "engine";
@@ -75,8 +80,12 @@ export interface RobustMQClusterArgs {
   /** Protocols exposed to clients. Default ["mqtt"]. */
   protocols?: Protocol[];
   ports?: PortArgs;
-  /** Image reference; default the official image at the pinned RobustMQ version. Never ":latest". */
-  image?: pulumi.Input<string>;
+  /**
+   * What the pods run: an image reference (tag or digest, never ":latest"; default the official
+   * image at the pinned RobustMQ version) or a RobustMQImage, whose digest is then pinned and whose
+   * build comes first in the apply order.
+   */
+  image?: pulumi.Input<string> | RobustMQImage;
   imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
   imagePullSecrets?: string[];
   /** Image with a shell and `nc` for the bootstrap gate (combined topology, > 1 node). */
@@ -107,4 +116,12 @@ export interface RobustMQClusterArgs {
   clusterDomain?: string;
   /** Labels added to every object. */
   labels?: Record<string, string>;
+  /** StorageClass of the data volumes: a preset to create, or an existing class. Default the cluster's default class. */
+  storageClass?: StorageClassArgs;
+  /** Ingress for the admin HTTP API and MQTT over WebSocket. None by default. */
+  ingress?: IngressArgs;
+  /** Certificate of the broker's own TLS listeners (MQTTS, WSS). Default the image's bundled certificate. */
+  listenerTls?: ListenerTlsArgs;
+  /** NetworkPolicies: default deny, then only what the cluster needs. None by default. */
+  networkPolicy?: NetworkPolicyArgs;
 }

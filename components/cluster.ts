@@ -6,7 +6,11 @@ import { credentials, credentialsChecksum, secretData } from "./credentials";
 import { pdbManifest } from "./disruption";
 import { brokerId, serviceFqdn } from "./identity";
 import { objectLabels } from "./labels";
+import { ingressCertificateManifest, ingressEndpoints, ingressManifest } from "./ingress";
+import { listenerCertificateManifest } from "./listener-tls";
 import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "./network";
+import { networkPolicyManifests } from "./network-policy";
+import { storageClassManifest } from "./storage-class";
 import { PhasedRegistry, PlanEntry } from "./order";
 import { ResolvedCluster, ResolvedTier, resolveClusterArgs } from "./resolve";
 import { carriesMeta } from "./topology";
@@ -21,6 +25,10 @@ export interface ClusterEndpoints {
   nats?: string;
   /** http://<admin service>:<port>: admin API and /metrics. */
   admin: string;
+  /** Public URL of the admin API through the Ingress, when it has one. */
+  ingressAdmin?: string;
+  /** Public URL of MQTT over WebSocket through the Ingress, when it has one. */
+  ingressMqttWebsocket?: string;
 }
 
 /**
@@ -68,6 +76,9 @@ export class RobustMQCluster extends pulumi.ComponentResource {
       amqp: has("amqp") ? `amqp://${client}:${cluster.ports.amqp}` : undefined,
       nats: has("nats") ? `nats://${client}:${cluster.ports.natsTcp}` : undefined,
       admin: `http://${svc(cluster.adminServiceName)}:${cluster.ports.http}`,
+      ...(cluster.ingress === undefined
+        ? {}
+        : (({ admin, mqttWebsocket }) => ({ ingressAdmin: admin, ingressMqttWebsocket: mqttWebsocket }))(ingressEndpoints(cluster.ingress))),
     };
     const perTier = <T>(f: (t: ResolvedTier) => T) =>
       Object.fromEntries(cluster.tiers.map((t) => [t.name, f(t)])) as Partial<Record<TierName, T>>;
@@ -113,6 +124,10 @@ function deployCluster(
   const name = cluster.name;
   const opts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent, dependsOn });
 
+  if (cluster.imageBuild !== undefined) {
+    // Built before anything runs it: every later phase depends on the pushed image.
+    registry.include("image", cluster.imageBuild.resourceName, "RobustMQImage", cluster.imageBuild);
+  }
   if (cluster.createNamespace) {
     registry.add("namespace", `${name}-namespace`, "Namespace", (d) =>
       new k8s.core.v1.Namespace(
@@ -132,6 +147,12 @@ function deployCluster(
         opts(d),
       ),
     );
+  }
+
+  const storageClass = storageClassManifest(cluster, cluster.storageClass);
+  if (storageClass !== undefined) {
+    const scName = `${name}-storage-class`;
+    registry.add("storage", scName, "StorageClass", (d) => new k8s.storage.v1.StorageClass(scName, storageClass, opts(d)));
   }
 
   registry.add("config", `${name}-credentials`, "Secret", (d) =>
@@ -167,6 +188,18 @@ function deployCluster(
     );
   }
 
+  // Policies exist before any pod starts, so no pod ever runs unprotected.
+  for (const policy of cluster.networkPolicy === undefined ? [] : networkPolicyManifests(cluster, cluster.networkPolicy)) {
+    const policyName = (policy.metadata as { name: string }).name;
+    registry.add("config", policyName, "NetworkPolicy", (d) => new k8s.networking.v1.NetworkPolicy(policyName, policy, opts(d)));
+  }
+  // The broker pods mount the certificate's Secret: the Certificate comes before them.
+  const listenerCert = cluster.listenerTls === undefined ? undefined : listenerCertificateManifest(cluster, cluster.listenerTls);
+  if (listenerCert !== undefined) {
+    const certName = `${name}-listener-certificate`;
+    registry.add("config", certName, "Certificate", (d) => new k8s.apiextensions.CustomResource(certName, listenerCert, opts(d)));
+  }
+
   const credentialsChecksum_ = credentialsChecksum(creds);
   // The meta-carrying tier first and alone: the other tiers need its quorum to become Ready.
   const ordered = [...cluster.tiers].sort((a, b) => Number(carriesMeta(b)) - Number(carriesMeta(a)));
@@ -196,4 +229,16 @@ function deployCluster(
   registry.add("services", cluster.adminServiceName, "Service", (d) =>
     new k8s.core.v1.Service(cluster.adminServiceName, adminServiceManifest(cluster), opts(d)),
   );
+
+  // Last: the Ingress routes to the Services above.
+  if (cluster.ingress !== undefined) {
+    const ingressCert = ingressCertificateManifest(cluster, cluster.ingress);
+    if (ingressCert !== undefined) {
+      const certName = `${name}-ingress-certificate`;
+      registry.add("ingress", certName, "Certificate", (d) => new k8s.apiextensions.CustomResource(certName, ingressCert, opts(d)));
+    }
+    const ingressName = `${name}-ingress`;
+    const ingress = ingressManifest(cluster, cluster.ingress);
+    registry.add("ingress", ingressName, "Ingress", (d) => new k8s.networking.v1.Ingress(ingressName, ingress, opts(d)));
+  }
 }

@@ -1,8 +1,14 @@
 export { RobustMQCluster, ClusterEndpoints } from "./cluster";
 export * from "./args";
 export { PortArgs, Protocol, PROTOCOLS, DEFAULT_PORTS } from "./ports";
-export { resolveClusterArgs, RobustMQArgsError, ResolvedCluster, ResolvedTier } from "./resolve";
+export { resolveClusterArgs, ResolvedCluster, ResolvedTier } from "./resolve";
+export { RobustMQArgsError } from "./errors";
 export * as validation from "./validation";
 export { PHASES, Phase, PlanEntry } from "./order";
 export { brokerId } from "./identity";
 export { ROBUSTMQ_VERSION, DEFAULT_IMAGE, BROKER_SERVER_BINARY } from "./versions";
+export { RobustMQImage, RobustMQImageArgs, ImageRegistryArgs, RobustMQImageArgsError } from "./image";
+export { StorageClassArgs, StoragePreset, STORAGE_PRESETS } from "./storage-class";
+export { IngressArgs } from "./ingress";
+export { ListenerTlsArgs } from "./listener-tls";
+export { NetworkPolicyArgs, portExposure } from "./network-policy";

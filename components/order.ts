@@ -4,8 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 export const PHASES = [
-  "namespace",
   "image",
+  "namespace",
   "storage",
   "config",
   "meta",
@@ -36,7 +36,22 @@ export class PhasedRegistry {
    * already have been created without it.
    */
   add<T extends pulumi.Resource>(phase: Phase, name: string, kind: string, create: (dependsOn: pulumi.Resource[]) => T): T {
+    return this.record(phase, name, kind, create);
+  }
+
+  /**
+   * Records a resource created elsewhere (e.g. a RobustMQImage passed in by the user) so that
+   * every later phase depends on it.
+   */
+  include(phase: Phase, name: string, kind: string, resource: pulumi.Resource): void {
+    this.record(phase, name, kind, () => resource);
+  }
+
+  private record<T extends pulumi.Resource>(phase: Phase, name: string, kind: string, create: (dependsOn: pulumi.Resource[]) => T): T {
     const index = PHASES.indexOf(phase);
+    if (this.plan.some((p) => p.name === name)) {
+      throw new Error(`resource name "${name}" is already in the apply order; names must be unique`);
+    }
     if (index < this.current) {
       throw new Error(`resource "${name}" registered in phase "${phase}" after phase "${PHASES[this.current]}"`);
     }

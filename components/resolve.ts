@@ -22,16 +22,14 @@ import {
   validateStringMap,
 } from "./validation";
 import { DEFAULT_BOOTSTRAP_GATE_IMAGE, DEFAULT_IMAGE } from "./versions";
+import { RobustMQArgsError } from "./errors";
+import { RobustMQImage } from "./image/image";
+import { resolveIngress, ResolvedIngress, validateIngressArgs } from "./ingress";
+import { ResolvedListenerTls, resolveListenerTls, validateListenerTlsArgs } from "./listener-tls";
+import { ResolvedNetworkPolicy, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./network-policy";
+import { ResolvedStorageClass, resolveStorageClass, tierStorageClassName, validateStorageClassArgs } from "./storage-class";
 
-export class RobustMQArgsError extends Error {
-  constructor(
-    readonly component: string,
-    readonly problems: string[],
-  ) {
-    super(`Invalid arguments for RobustMQCluster "${component}":\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "RobustMQArgsError";
-  }
-}
+export { RobustMQArgsError };
 
 /** Longest component name: the longest derived name ("<name>-engine-headless") must stay a DNS label. */
 export const MAX_NAME_LENGTH = 40;
@@ -71,6 +69,8 @@ export interface ResolvedCluster {
   protocols: Protocol[];
   ports: Ports;
   image: pulumi.Input<string>;
+  /** The RobustMQImage the pods run, when the cluster builds its own image. */
+  imageBuild?: RobustMQImage;
   imagePullPolicy: "Always" | "IfNotPresent" | "Never";
   imagePullSecrets: string[];
   bootstrapGateImage: string;
@@ -91,6 +91,10 @@ export interface ResolvedCluster {
   retainVolumes: boolean;
   clusterDomain: string;
   labels: Record<string, string>;
+  storageClass: ResolvedStorageClass;
+  ingress?: ResolvedIngress;
+  listenerTls?: ResolvedListenerTls;
+  networkPolicy?: ResolvedNetworkPolicy;
 }
 
 /** server.toml keys the component owns, and why extraConfig may not set them. */
@@ -209,6 +213,7 @@ const ARG_FIELDS: ReadonlySet<string> = new Set([
   "protocols", "ports", "image", "imagePullPolicy", "imagePullSecrets", "bootstrapGateImage", "security",
   "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
   "logLevel", "extraConfig", "retainVolumes", "clusterDomain", "labels",
+  "storageClass", "ingress", "listenerTls", "networkPolicy",
 ]);
 
 const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];
@@ -250,7 +255,8 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
   const ports: Ports = { ...DEFAULT_PORTS, ...portArgs };
   problems.push(...validatePorts("ports", ports));
 
-  const image = args.image ?? DEFAULT_IMAGE;
+  const imageBuild = RobustMQImage.isInstance(args.image) ? args.image : undefined;
+  const image = imageBuild !== undefined ? imageBuild.ref : ((args.image as pulumi.Input<string> | undefined) ?? DEFAULT_IMAGE);
   if (typeof image === "string") {
     problems.push(...validateImageReference("image", image));
   }
@@ -289,7 +295,19 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
   if (typeof extraConfig !== "object" || extraConfig === null || Array.isArray(extraConfig)) {
     problems.push(`extraConfig: must be a table of RobustMQ settings, got ${JSON.stringify(extraConfig)}`);
   } else {
-    problems.push(...validateConfigKeys("extraConfig", extraConfig, new Map([...MANAGED_CONFIG_KEYS, ...SECRET_CONFIG_KEYS])));
+    const refused = new Map([...MANAGED_CONFIG_KEYS, ...SECRET_CONFIG_KEYS]);
+    if (args.listenerTls !== undefined) {
+      refused.set("broker_network.tls_cert", "set by the listenerTls argument");
+      refused.set("broker_network.tls_key", "set by the listenerTls argument");
+    }
+    problems.push(...validateConfigKeys("extraConfig", extraConfig, refused));
+  }
+
+  problems.push(...validateStorageClassArgs(args.storageClass));
+  problems.push(...validateListenerTlsArgs(args.listenerTls));
+  problems.push(...validateNetworkPolicyArgs(args.networkPolicy));
+  if (args.ingress !== undefined) {
+    problems.push(...validateIngressArgs(args.ingress, { protocols: Array.isArray(protocols) ? protocols : [] }));
   }
 
   const clusterDomain = args.clusterDomain ?? "cluster.local";
@@ -346,7 +364,11 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
     throw new RobustMQArgsError(name, problems);
   }
 
-  return {
+  const storageClass = resolveStorageClass({ name }, args.storageClass);
+  for (const t of tiers) {
+    t.storageClassName = tierStorageClassName(t, storageClass);
+  }
+  const cluster: ResolvedCluster = {
     name,
     namespace,
     createNamespace: args.createNamespace ?? true,
@@ -356,6 +378,7 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
     protocols: [...protocols],
     ports,
     image,
+    imageBuild,
     imagePullPolicy,
     imagePullSecrets,
     bootstrapGateImage,
@@ -376,7 +399,13 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
     retainVolumes: args.retainVolumes ?? true,
     clusterDomain,
     labels: args.labels ?? {},
+    storageClass,
   };
+  // The add-ons derive names and ports from the cluster model; their arguments were validated above.
+  cluster.ingress = resolveIngress(cluster, args.ingress);
+  cluster.listenerTls = resolveListenerTls(cluster, args.listenerTls);
+  cluster.networkPolicy = resolveNetworkPolicy(cluster, args.networkPolicy);
+  return cluster;
 }
 
 /** The tier that carries the meta role (meta in split, combined otherwise). */

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { bootstrapGateContainer } from "./bootstrap-gate";
 import { ENV_OVERRIDES } from "./config/server-toml";
+import { listenerTlsVolume } from "./listener-tls";
 import { brokerIdEnvValue, metaAddrs, POD_INDEX_ENV, POD_INDEX_LABEL } from "./identity";
 import { podLabels, selectorLabels } from "./labels";
 import { clientPorts, ExposedPort, readinessPort } from "./ports";
@@ -135,6 +136,8 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
         }),
       ]
     : [];
+  // Only broker-role pods serve TLS listeners (MQTTS, WSS).
+  const tls = cluster.listenerTls !== undefined && carriesBroker(tier) ? listenerTlsVolume(cluster.listenerTls) : undefined;
   const container: k8s.types.input.core.v1.Container = {
     name: CONTAINER_NAME,
     image: s.image,
@@ -156,6 +159,7 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
       { name: "config", mountPath: CONFIG_MOUNT_PATH, readOnly: true },
       { name: DATA_VOLUME, mountPath: DATA_MOUNT_PATH },
       { name: "tmp", mountPath: "/tmp" },
+      ...(tls ? [tls.volumeMount] : []),
     ],
   };
   const labels = podLabels(cluster, tier);
@@ -215,6 +219,7 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
               },
             },
             { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+            ...(tls ? [tls.volume] : []),
           ],
         },
       },

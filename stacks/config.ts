@@ -2,6 +2,7 @@
 // value errors are left to the component, whose messages name the argument.
 import * as pulumi from "@pulumi/pulumi";
 import { RobustMQClusterArgs, TierArgs } from "../components";
+import type { RobustMQImageArgs } from "../components/image";
 
 export const CONFIG_NAMESPACE = "robustmq";
 
@@ -93,6 +94,8 @@ export interface StackSettings {
   /** Name of the component, and base of every object name. */
   name: string;
   args: RobustMQClusterArgs;
+  /** Build the image from source into the stack's registry instead of running a prebuilt one. */
+  imageBuild?: RobustMQImageArgs;
   /** Protect the component and its children from deletion (prod). */
   protect: boolean;
 }
@@ -115,11 +118,14 @@ export const TYPED_KEYS = [
   "name", "namespace", "topology", "protocols", "image", "replicas", "metaReplicas", "brokerReplicas", "engineReplicas",
   "storageClassName", "storageSize", "metaStorageSize", "brokerStorageSize", "engineStorageSize", "hostSpread",
   "zoneSpread", "serviceType", "loadBalancerSourceRanges", "retainVolumes", "protect", "logLevel", "adminUsername",
+  "imageRegistryUsername",
 ] as const;
 /** Object-valued keys: Pulumi.yaml cannot type them, readStackSettings checks them. */
-export const OBJECT_KEYS = ["resources", "serviceAnnotations", "extraConfig"] as const;
+export const OBJECT_KEYS = [
+  "resources", "serviceAnnotations", "extraConfig", "storageClass", "ingress", "listenerTls", "networkPolicy", "imageBuild",
+] as const;
 /** Secret keys, set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["adminPassword", "jwtSecret", "mqttUsername", "mqttPassword"] as const;
+export const SECRET_KEYS = ["adminPassword", "jwtSecret", "mqttUsername", "mqttPassword", "imageRegistryPassword"] as const;
 export const STACK_CONFIG_KEYS: readonly string[] = [...TYPED_KEYS, ...OBJECT_KEYS, ...SECRET_KEYS];
 
 /**
@@ -160,6 +166,10 @@ export function readStackSettings(config: pulumi.Config = new pulumi.Config(CONF
       loadBalancerSourceRanges: r.stringList("loadBalancerSourceRanges"),
     },
     retainVolumes: r.boolean("retainVolumes"),
+    storageClass: r.object("storageClass"),
+    ingress: r.object("ingress"),
+    listenerTls: r.object("listenerTls"),
+    networkPolicy: r.object("networkPolicy"),
     logLevel: r.string("logLevel"),
     extraConfig: r.object<Record<string, unknown>>("extraConfig"),
     adminUsername: r.string("adminUsername"),
@@ -168,9 +178,22 @@ export function readStackSettings(config: pulumi.Config = new pulumi.Config(CONF
     mqttUsername: r.secret("mqttUsername"),
     mqttPassword: r.secret("mqttPassword"),
   };
+  const imageBuild = r.object<RobustMQImageArgs>("imageBuild");
+  const registryUser = r.string("imageRegistryUsername");
+  const registryPassword = r.secret("imageRegistryPassword");
+  if (imageBuild !== undefined && args.image !== undefined) {
+    throw new Error(`stack config: set ${CONFIG_NAMESPACE}:image (a prebuilt image) or ${CONFIG_NAMESPACE}:imageBuild (build one), not both`);
+  }
+  if (imageBuild === undefined && (registryUser !== undefined || registryPassword !== undefined)) {
+    throw new Error(`stack config: ${CONFIG_NAMESPACE}:imageRegistryUsername/imageRegistryPassword only apply with ${CONFIG_NAMESPACE}:imageBuild`);
+  }
   return {
     name: r.string("name") ?? "robustmq",
     args: prune(args as unknown as Record<string, unknown>) as RobustMQClusterArgs,
+    imageBuild:
+      imageBuild === undefined
+        ? undefined
+        : { ...imageBuild, registry: { ...imageBuild.registry, username: registryUser, password: registryPassword } },
     protect: r.boolean("protect") ?? false,
   };
 }

@@ -8,6 +8,7 @@ export const statefulSets = outputs.statefulSets;
 export const clientService = outputs.clientService;
 export const adminService = outputs.adminService;
 export const endpoints = outputs.endpoints;
+export const image = outputs.image;
 export const brokerIds = outputs.brokerIds;
 export const adminUsername = outputs.adminUsername;
 export const adminPassword = outputs.adminPassword;

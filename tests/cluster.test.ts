@@ -29,37 +29,42 @@ function container(sts: Registered): any {
 }
 
 describe("stacks: the exact resources each stack produces", () => {
+  const common = {
+    "robustmq:index:Cluster": ["robustmq"],
+    "random:index/randomPassword:RandomPassword": ["robustmq-admin-password", "robustmq-jwt-secret", "robustmq-mqtt-password"],
+    "random:index/randomString:RandomString": ["robustmq-mqtt-username"],
+    "kubernetes:core/v1:Namespace": ["robustmq-namespace"],
+    "kubernetes:core/v1:Secret": ["robustmq-credentials"],
+    "kubernetes:core/v1:ConfigMap": ["robustmq-config"],
+    "kubernetes:storage.k8s.io/v1:StorageClass": ["robustmq-storage-class"],
+    "kubernetes:networking.k8s.io/v1:Ingress": ["robustmq-ingress"],
+  };
+  const split = {
+    ...common,
+    "robustmq:index:Image": ["robustmq-image"],
+    "docker-build:index:Image": ["robustmq-image-amd64", "robustmq-image-arm64"],
+    "docker-build:index:Index": ["robustmq-image-index"],
+    "kubernetes:core/v1:Service": ["robustmq-admin", "robustmq-broker-headless", "robustmq-client", "robustmq-engine-headless", "robustmq-meta-headless"],
+    [STS]: ["robustmq-broker", "robustmq-engine", "robustmq-meta"],
+    "kubernetes:policy/v1:PodDisruptionBudget": ["robustmq-broker-pdb", "robustmq-engine-pdb", "robustmq-meta-pdb"],
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": [
+      "robustmq-netpol-admin",
+      "robustmq-netpol-clients",
+      "robustmq-netpol-default-deny",
+      "robustmq-netpol-egress",
+      "robustmq-netpol-internal",
+    ],
+  };
   const expected: Record<string, Record<string, string[]>> = {
     dev: {
-      "robustmq:index:Cluster": ["robustmq"],
-      "random:index/randomPassword:RandomPassword": ["robustmq-admin-password", "robustmq-jwt-secret", "robustmq-mqtt-password"],
-      "random:index/randomString:RandomString": ["robustmq-mqtt-username"],
-      "kubernetes:core/v1:Namespace": ["robustmq-namespace"],
-      "kubernetes:core/v1:Secret": ["robustmq-credentials"],
-      "kubernetes:core/v1:ConfigMap": ["robustmq-config"],
+      ...common,
       "kubernetes:core/v1:Service": ["robustmq-admin", "robustmq-client", "robustmq-combined-headless"],
       [STS]: ["robustmq-combined"],
       "kubernetes:policy/v1:PodDisruptionBudget": ["robustmq-combined-pdb"],
     },
-    staging: {
-      "robustmq:index:Cluster": ["robustmq"],
-      "random:index/randomPassword:RandomPassword": ["robustmq-admin-password", "robustmq-jwt-secret", "robustmq-mqtt-password"],
-      "random:index/randomString:RandomString": ["robustmq-mqtt-username"],
-      "kubernetes:core/v1:Namespace": ["robustmq-namespace"],
-      "kubernetes:core/v1:Secret": ["robustmq-credentials"],
-      "kubernetes:core/v1:ConfigMap": ["robustmq-config"],
-      "kubernetes:core/v1:Service": [
-        "robustmq-admin",
-        "robustmq-broker-headless",
-        "robustmq-client",
-        "robustmq-engine-headless",
-        "robustmq-meta-headless",
-      ],
-      [STS]: ["robustmq-broker", "robustmq-engine", "robustmq-meta"],
-      "kubernetes:policy/v1:PodDisruptionBudget": ["robustmq-broker-pdb", "robustmq-engine-pdb", "robustmq-meta-pdb"],
-    },
+    staging: split,
+    prod: { ...split, "kubernetes:cert-manager.io/v1:Certificate": ["robustmq-ingress-certificate", "robustmq-listener-certificate"] },
   };
-  expected.prod = expected.staging;
   const replicas: Record<string, Record<string, number>> = {
     dev: { "robustmq-combined": 1 },
     staging: { "robustmq-meta": 3, "robustmq-broker": 2, "robustmq-engine": 2 },
@@ -77,25 +82,47 @@ describe("stacks: the exact resources each stack produces", () => {
   }
 
   it("differ the way environments do", async () => {
-    const [dev, staging, prod] = await Promise.all(["dev", "staging", "prod"].map((s) => renderStack(s)));
-    const sts = (r: typeof dev, name: string) => r.resources.find((x) => x.name === name)!;
+    const dev = await renderStack("dev");
+    const staging = await renderStack("staging");
+    const prod = await renderStack("prod");
+    const find = (r: typeof dev, name: string) => r.resources.find((x) => x.name === name)!;
     const claim = (s: Registered) => s.inputs.spec.volumeClaimTemplates[0].spec;
-    // dev: small requests, default storage class, volumes deleted with the cluster.
-    assert.equal(container(sts(dev, "robustmq-combined")).resources.requests.cpu, "100m");
-    assert.equal(claim(sts(dev, "robustmq-combined")).storageClassName, undefined);
-    assert.equal(sts(dev, "robustmq-combined").inputs.spec.persistentVolumeClaimRetentionPolicy.whenDeleted, "Delete");
-    // prod: larger volumes, retained, one pod per node and a hard zone spread.
-    assert.equal(claim(sts(prod, "robustmq-engine")).resources.requests.storage, "200Gi");
-    assert.equal(claim(sts(staging, "robustmq-engine")).resources.requests.storage, "20Gi");
-    assert.equal(sts(prod, "robustmq-meta").inputs.spec.persistentVolumeClaimRetentionPolicy.whenDeleted, "Retain");
-    const prodMeta = podSpec(sts(prod, "robustmq-meta"));
+    // Sizes and retention: dev small and disposable, prod large and kept.
+    assert.equal(container(find(dev, "robustmq-combined")).resources.requests.cpu, "100m");
+    assert.equal(find(dev, "robustmq-combined").inputs.spec.persistentVolumeClaimRetentionPolicy.whenDeleted, "Delete");
+    assert.equal(claim(find(prod, "robustmq-engine")).resources.requests.storage, "200Gi");
+    assert.equal(claim(find(staging, "robustmq-engine")).resources.requests.storage, "20Gi");
+    assert.equal(find(prod, "robustmq-meta").inputs.spec.persistentVolumeClaimRetentionPolicy.whenDeleted, "Retain");
+    // Storage: local-path in dev, gp3 elsewhere; every tier's volumes name the created class.
+    const sc = (r: typeof dev) => find(r, "robustmq-storage-class").inputs;
+    assert.deepEqual([sc(dev).provisioner, sc(dev).reclaimPolicy], ["rancher.io/local-path", "Delete"]);
+    assert.deepEqual([sc(prod).provisioner, sc(prod).parameters.type, sc(prod).parameters.iops, sc(prod).reclaimPolicy], ["ebs.csi.aws.com", "gp3", "6000", "Retain"]);
+    for (const r of [dev, staging, prod]) {
+      for (const s of r.resources.filter((x) => x.type === STS)) {
+        assert.equal(claim(s).storageClassName, sc(r).metadata.name, s.name);
+      }
+    }
+    // Spread: soft in dev/staging, one pod per node and a hard zone spread in prod.
+    const prodMeta = podSpec(find(prod, "robustmq-meta"));
     assert.ok(prodMeta.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
-    assert.equal(prodMeta.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
     assert.equal(prodMeta.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
-    assert.equal(podSpec(sts(staging, "robustmq-meta")).topologySpreadConstraints[0].whenUnsatisfiable, "ScheduleAnyway");
-    assert.equal(podSpec(sts(dev, "robustmq-combined")).topologySpreadConstraints.length, 0);
-    const cluster = prod.resources.find((r) => r.type === "robustmq:index:Cluster")!;
-    assert.ok(cluster, "prod has the component");
+    assert.equal(podSpec(find(staging, "robustmq-meta")).topologySpreadConstraints[0].whenUnsatisfiable, "ScheduleAnyway");
+    assert.equal(podSpec(find(dev, "robustmq-combined")).topologySpreadConstraints.length, 0);
+    // Exposure: ClusterIP + plain Ingress in dev, LoadBalancer + TLS Ingress elsewhere.
+    assert.equal(find(dev, "robustmq-client").inputs.spec.type, "ClusterIP");
+    assert.equal(find(prod, "robustmq-client").inputs.spec.type, "LoadBalancer");
+    assert.deepEqual(find(prod, "robustmq-client").inputs.spec.loadBalancerSourceRanges, ["203.0.113.0/24"]);
+    assert.equal(find(dev, "robustmq-ingress").inputs.spec.tls, undefined);
+    assert.equal(find(staging, "robustmq-ingress").inputs.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-staging");
+    assert.ok(find(prod, "robustmq-ingress").inputs.spec.tls[0].secretName);
+    // Network policy and listener TLS only where asked.
+    assert.equal(dev.resources.some((r) => r.type.endsWith("NetworkPolicy")), false);
+    const brokerMounts = container(find(prod, "robustmq-broker")).volumeMounts.map((m: any) => m.mountPath);
+    assert.ok(brokerMounts.includes("/etc/robustmq-tls"));
+    assert.equal(container(find(prod, "robustmq-meta")).volumeMounts.some((m: any) => m.mountPath === "/etc/robustmq-tls"), false);
+    // Images: dev runs the official release, staging/prod the digest they built.
+    assert.equal(container(find(dev, "robustmq-combined")).image, "ghcr.io/robustmq/robustmq:v0.4.11");
+    assert.match(container(find(prod, "robustmq-broker")).image, /^registry\.example\.com\/platform\/robustmq@sha256:[a-f0-9]{64}$/);
   });
 });
 

@@ -35,18 +35,28 @@ describe("package: usable from another Pulumi program", function () {
     assert.equal(fs.existsSync(path.join(pkg, "stacks")), false);
   });
 
+  it("ships the Dockerfile the image component builds by default, and finds it once installed", () => {
+    const pkg = path.join(consumer, "node_modules", "pulumi-robustmq");
+    assert.ok(fs.existsSync(path.join(pkg, "docker", "Dockerfile")));
+    const moduleDir = path.join(pkg, "dist", "components", "image");
+    const script = `console.log(require(${JSON.stringify(path.join(moduleDir, "resolve.js"))}).findPackageDockerfile(${JSON.stringify(moduleDir)}).dockerfile)`;
+    const found = run("node", ["-e", script], consumer).trim();
+    assert.equal(fs.realpathSync(found), fs.realpathSync(path.join(pkg, "docker", "Dockerfile")));
+  });
+
   it("imports { RobustMQCluster } from \"pulumi-robustmq\" in JavaScript", () => {
-    const out = run("node", ["-e", "const m = require('pulumi-robustmq'); console.log(typeof m.RobustMQCluster, m.ROBUSTMQ_VERSION)"], consumer);
-    assert.match(out, /^function v0\.4\.11/);
+    const out = run("node", ["-e", "const m = require('pulumi-robustmq'); console.log(typeof m.RobustMQCluster, m.ROBUSTMQ_VERSION, typeof m.RobustMQImage)"], consumer);
+    assert.match(out, /^function v0\.4\.11 function/);
   });
 
   it("type-checks a TypeScript program that uses it", () => {
     fs.writeFileSync(
       path.join(consumer, "index.ts"),
       [
-        'import { RobustMQCluster, RobustMQClusterArgs } from "pulumi-robustmq";',
+        'import { RobustMQCluster, RobustMQClusterArgs, RobustMQImage } from "pulumi-robustmq";',
+        'const image = new RobustMQImage("img", { version: "v0.4.11", context: "https://github.com/robustmq/robustmq.git#v0.4.11", registry: { address: "registry.example.com" }, repository: "team/robustmq" });',
         'const args: RobustMQClusterArgs = { topology: "split", meta: { replicas: 3 }, protocols: ["mqtt", "kafka"] };',
-        'const cluster = new RobustMQCluster("mq", args);',
+        'const cluster = new RobustMQCluster("mq", { ...args, image, storageClass: { preset: "aws-ebs" } });',
         "export const url = cluster.mqttUrl;",
         "",
       ].join("\n"),

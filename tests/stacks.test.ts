@@ -56,6 +56,12 @@ describe("stack configuration", () => {
     assert.match(String(await deployWith({ "robustmq:metaReplica": "3" })), /unknown key\(s\) robustmq:metaReplica/);
   });
 
+  it("refuses a prebuilt image and an image build at once, and registry credentials without a build", async () => {
+    const build = JSON.stringify({ version: "v0.4.11", context: "https://github.com/robustmq/robustmq.git#v0.4.11", registry: { address: "r.example.com" }, repository: "t/rmq" });
+    assert.match(String(await deployWith({ "robustmq:image": "ghcr.io/robustmq/robustmq:v0.4.11", "robustmq:imageBuild": build })), /robustmq:image .* or robustmq:imageBuild .*not both/);
+    assert.match(String(await deployWith({ "robustmq:imageRegistryUsername": "bot" })), /only apply with robustmq:imageBuild/);
+  });
+
   it("passes values to the component, whose errors name the argument", async () => {
     const err = await deployWith({ "robustmq:topology": "split", "robustmq:metaReplicas": "4" });
     assert.match(String(err), /meta\.replicas: must be odd/);

@@ -2,6 +2,7 @@
 import { createHash } from "crypto";
 import { stringify } from "smol-toml";
 import { metaAddrs } from "../identity";
+import { listenerTlsConfig } from "../listener-tls";
 import { LISTENERS } from "../ports";
 import { metaTier, ResolvedCluster, ResolvedTier } from "../resolve";
 import { CONFIG_MOUNT_PATH, ENGINE_DATA_DIR, ROCKSDB_DIR } from "../versions";
@@ -78,7 +79,9 @@ export function serverConfig(cluster: ResolvedCluster, tier: ResolvedTier): Reco
   for (const o of [ENV_OVERRIDES.adminPassword, ENV_OVERRIDES.jwtSecret, ENV_OVERRIDES.mqttUsername, ENV_OVERRIDES.mqttPassword]) {
     setPath(doc, o.key, o.placeholder);
   }
-  return deepMerge(doc, cluster.extraConfig);
+  // Only the broker role serves TLS listeners, and only its pods mount the certificate.
+  const withTls = cluster.listenerTls !== undefined && tier.roles.includes("broker") ? deepMerge(doc, listenerTlsConfig()) : doc;
+  return deepMerge(withTls, cluster.extraConfig);
 }
 
 const HEADER = [
