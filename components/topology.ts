@@ -17,69 +17,42 @@ export interface TierKind {
   };
 }
 
-const COMBINED: TierKind = {
-  name: "combined",
-  roles: ["meta", "broker", "engine"],
-  idPrefix: 1,
-  defaults: {
-    replicas: 1,
-    storageSize: "10Gi",
-    terminationGracePeriodSeconds: 60,
-    startupTimeoutSeconds: 300,
-    requests: { cpu: "500m", memory: "1Gi" },
-    limits: { memory: "2Gi" },
-    hostSpread: "soft",
-    zoneSpread: "none",
-  },
-};
+type Sizing = Pick<TierKind["defaults"], "replicas" | "storageSize" | "requests" | "limits">;
 
-const META: TierKind = {
-  name: "meta",
-  roles: ["meta"],
-  idPrefix: 1,
-  defaults: {
-    replicas: 3,
-    storageSize: "5Gi",
-    terminationGracePeriodSeconds: 60,
-    startupTimeoutSeconds: 300,
-    requests: { cpu: "250m", memory: "512Mi" },
-    limits: { memory: "1Gi" },
-    hostSpread: "soft",
-    zoneSpread: "none",
-  },
-};
+/** A tier: its roles, id prefix and sizing; grace period, startup budget and spread are shared. */
+function tier(name: TierName, roles: Role[], idPrefix: number, sizing: Sizing): TierKind {
+  return {
+    name,
+    roles,
+    idPrefix,
+    defaults: { ...sizing, terminationGracePeriodSeconds: 60, startupTimeoutSeconds: 300, hostSpread: "soft", zoneSpread: "none" },
+  };
+}
 
-const BROKER: TierKind = {
-  name: "broker",
-  roles: ["broker"],
-  idPrefix: 2,
-  defaults: {
-    replicas: 2,
-    storageSize: "2Gi",
-    terminationGracePeriodSeconds: 60,
-    startupTimeoutSeconds: 300,
-    requests: { cpu: "500m", memory: "1Gi" },
-    limits: { memory: "2Gi" },
-    hostSpread: "soft",
-    zoneSpread: "none",
-  },
-};
-
-const ENGINE: TierKind = {
-  name: "engine",
-  roles: ["engine"],
-  idPrefix: 3,
-  defaults: {
-    replicas: 2,
-    storageSize: "20Gi",
-    terminationGracePeriodSeconds: 60,
-    startupTimeoutSeconds: 300,
-    requests: { cpu: "500m", memory: "1Gi" },
-    limits: { memory: "2Gi" },
-    hostSpread: "soft",
-    zoneSpread: "none",
-  },
-};
+const COMBINED = tier("combined", ["meta", "broker", "engine"], 1, {
+  replicas: 1,
+  storageSize: "10Gi",
+  requests: { cpu: "500m", memory: "1Gi" },
+  limits: { memory: "2Gi" },
+});
+const META = tier("meta", ["meta"], 1, {
+  replicas: 3,
+  storageSize: "5Gi",
+  requests: { cpu: "250m", memory: "512Mi" },
+  limits: { memory: "1Gi" },
+});
+const BROKER = tier("broker", ["broker"], 2, {
+  replicas: 2,
+  storageSize: "2Gi",
+  requests: { cpu: "500m", memory: "1Gi" },
+  limits: { memory: "2Gi" },
+});
+const ENGINE = tier("engine", ["engine"], 3, {
+  replicas: 2,
+  storageSize: "20Gi",
+  requests: { cpu: "500m", memory: "1Gi" },
+  limits: { memory: "2Gi" },
+});
 
 export const TOPOLOGIES: readonly Topology[] = ["combined", "split"];
 
