@@ -70,15 +70,14 @@ export class RobustMQCluster extends pulumi.ComponentResource {
     const svc = (n: string) => serviceFqdn(n, cluster.namespace, cluster.clusterDomain);
     const client = svc(cluster.clientService.name);
     const has = (p: string) => cluster.protocols.includes(p as never);
+    const viaIngress = cluster.ingress === undefined ? undefined : ingressEndpoints(cluster.ingress);
     const endpoints: ClusterEndpoints = {
       mqtt: has("mqtt") ? `mqtt://${client}:${cluster.ports.mqttTcp}` : undefined,
       kafka: has("kafka") ? `${client}:${cluster.ports.kafka}` : undefined,
       amqp: has("amqp") ? `amqp://${client}:${cluster.ports.amqp}` : undefined,
       nats: has("nats") ? `nats://${client}:${cluster.ports.natsTcp}` : undefined,
       admin: `http://${svc(cluster.adminServiceName)}:${cluster.ports.http}`,
-      ...(cluster.ingress === undefined
-        ? {}
-        : (({ admin, mqttWebsocket }) => ({ ingressAdmin: admin, ingressMqttWebsocket: mqttWebsocket }))(ingressEndpoints(cluster.ingress))),
+      ...(viaIngress === undefined ? {} : { ingressAdmin: viaIngress.admin, ingressMqttWebsocket: viaIngress.mqttWebsocket }),
     };
     const perTier = <T>(f: (t: ResolvedTier) => T) =>
       Object.fromEntries(cluster.tiers.map((t) => [t.name, f(t)])) as Partial<Record<TierName, T>>;

@@ -105,7 +105,6 @@ function tier(r: Reader, prefix: string, resources: Record<string, TierArgs["res
   const t: TierArgs = {
     replicas: r.integer(pick("replicas")),
     storageSize: r.string(pick("storageSize")),
-    storageClassName: r.string("storageClassName"),
     resources: resources?.[prefix === "" ? "combined" : prefix],
     hostSpread: r.string("hostSpread") as TierArgs["hostSpread"],
     zoneSpread: r.string("zoneSpread") as TierArgs["zoneSpread"],
@@ -116,7 +115,7 @@ function tier(r: Reader, prefix: string, resources: Record<string, TierArgs["res
 /** Keys typed in Pulumi.yaml's config schema. */
 export const TYPED_KEYS = [
   "name", "namespace", "topology", "protocols", "image", "replicas", "metaReplicas", "brokerReplicas", "engineReplicas",
-  "storageClassName", "storageSize", "metaStorageSize", "brokerStorageSize", "engineStorageSize", "hostSpread",
+  "storageSize", "metaStorageSize", "brokerStorageSize", "engineStorageSize", "hostSpread",
   "zoneSpread", "serviceType", "loadBalancerSourceRanges", "retainVolumes", "protect", "logLevel", "adminUsername",
   "imageRegistryUsername",
 ] as const;
