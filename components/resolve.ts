@@ -7,7 +7,6 @@ import { DEFAULT_PORTS, LISTENERS, PROTOCOLS, Ports, Protocol } from "./ports";
 import { carriesMeta, podManagementPolicy, Role, tierKinds, TOPOLOGIES } from "./topology";
 import {
   Problems,
-  validateCidr,
   validateConfigKeys,
   validateDnsLabel,
   validateDnsSubdomain,
@@ -22,6 +21,7 @@ import {
   validateStringMap,
 } from "./validation";
 import { DEFAULT_BOOTSTRAP_GATE_IMAGE, DEFAULT_IMAGE } from "./versions";
+import { validateCidrList } from "./arg-checks";
 import { RobustMQArgsError } from "./errors";
 import { RobustMQImage } from "./image/image";
 import { resolveIngress, ResolvedIngress, validateIngressArgs } from "./ingress";
@@ -276,7 +276,7 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
   const serviceType = cs.type ?? "ClusterIP";
   problems.push(...validateOneOf("clientService.type", serviceType, SERVICE_TYPES));
   problems.push(...validateStringMap("clientService.annotations", cs.annotations));
-  (cs.loadBalancerSourceRanges ?? []).forEach((c, i) => problems.push(...validateCidr(`clientService.loadBalancerSourceRanges[${i}]`, c)));
+  problems.push(...validateCidrList("clientService.loadBalancerSourceRanges", cs.loadBalancerSourceRanges));
   if (cs.loadBalancerSourceRanges !== undefined && serviceType !== "LoadBalancer") {
     problems.push(`clientService.loadBalancerSourceRanges: only applies to clientService.type "LoadBalancer" (type is "${serviceType}")`);
   }
