@@ -1,6 +1,6 @@
 // Pure validators. Each returns problems as "field: what is wrong (what is accepted)"; an empty
 // list means valid. They never throw, so resolveClusterArgs can report every problem at once.
-import { KNOWN_CONFIG_KEYS, ConfigValueType } from "./config/known-keys";
+import { CONFIG_KEYS, CONFIG_KEYS_VERSION, CONFIG_TABLES, ConfigKeyModel } from "./config/known-keys";
 import { parseQuantity } from "./quantity";
 
 export type Problems = string[];
@@ -218,26 +218,77 @@ export function flattenConfig(value: Record<string, unknown>, prefix = ""): Arra
   return out;
 }
 
-function matchesType(value: unknown, type: ConfigValueType): boolean {
-  switch (type) {
+const F32_MAX = 3.4028234663852886e38;
+
+/** Levenshtein distance (insertions, deletions, substitutions of one character each cost 1). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The candidate closest to `key` by edit distance over the whole dotted key (first one on a tie). */
+export function closestKey(key: string, candidates: readonly string[] = Object.keys(CONFIG_KEYS)): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(key, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** What is wrong with `value` for the key `m` ("must be ..."), or undefined when it is accepted. */
+function valueProblem(m: ConfigKeyModel, value: unknown): string | undefined {
+  switch (m.type) {
     case "string":
-      return typeof value === "string";
-    case "integer":
-      return typeof value === "number" && Number.isInteger(value);
-    case "number":
-      return typeof value === "number" && Number.isFinite(value);
+      return typeof value === "string" ? undefined : `must be a TOML string, got ${show(value)}`;
     case "boolean":
-      return typeof value === "boolean";
+      return typeof value === "boolean" ? undefined : `must be a TOML boolean, got ${show(value)}`;
+    case "integer": {
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        return `must be a TOML integer, got ${show(value)}`;
+      }
+      const { min, max } = m.range ?? { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
+      return value >= min && value <= max ? undefined : `must be an integer from ${min} to ${max} (Rust ${m.rustType}), got ${show(value)}`;
+    }
+    case "float": {
+      const ok = typeof value === "number" && Number.isFinite(value) && (m.rustType !== "f32" || Math.abs(value) <= F32_MAX);
+      return ok ? undefined : `must be a TOML float (an integer is accepted too, Rust ${m.rustType}), got ${show(value)}`;
+    }
     case "string[]":
-      return Array.isArray(value) && value.every((v) => typeof v === "string");
+      return Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? undefined
+        : `must be a TOML array of strings, got ${show(value)}`;
+    case "enum":
+      return typeof value === "string" && (m.values ?? []).includes(value)
+        ? undefined
+        : `must be one of ${(m.values ?? []).map((v) => `"${v}"`).join(", ")} (case-sensitive), got ${show(value)}`;
     case "table":
-      return value !== null && typeof value === "object";
+      return isTable(value) ? undefined : `must be a TOML table, got ${show(value)}`;
   }
 }
 
 /**
- * Keys of server.toml that must be known to RobustMQ and carry the right type. `refused` maps keys
- * (or whole tables, by prefix) the caller may not set to the reason.
+ * Keys of server.toml must be keys RobustMQ reads (CONFIG_KEYS, from config-keys.v0.4.11.json)
+ * and carry a value of the right type: enum values from the accepted list, integers within the
+ * Rust type's range, floats (integers accepted), arrays of strings, and meta_addrs a table of
+ * strings. An unknown key is reported with the closest known key. `refused` maps keys (or whole
+ * tables, by prefix) the caller may not set to the reason. Pure: returns "<field>.<key>: ..."
+ * problems and never throws.
  */
 export function validateConfigKeys(
   field: string,
@@ -245,27 +296,59 @@ export function validateConfigKeys(
   refused: ReadonlyMap<string, string> = new Map(),
 ): Problems {
   const problems: Problems = [];
-  const unknown: string[] = [];
-  for (const [key, value] of flattenConfig(config)) {
-    const table = [...refused.keys()].find((r) => key === r || key.startsWith(`${r}.`));
-    if (table !== undefined) {
-      problems.push(`${field}.${key}: ${refused.get(table)}`);
-      continue;
-    }
-    const type = KNOWN_CONFIG_KEYS[key];
-    if (type === undefined) {
-      unknown.push(key);
-      continue;
-    }
-    if (!matchesType(value, type)) {
-      problems.push(`${field}.${key}: must be a TOML ${type}, got ${show(value)}`);
-    }
-  }
-  if (unknown.length > 0) {
-    problems.push(
-      `${field}: unknown RobustMQ config key(s) ${unknown.map((k) => `"${k}"`).join(", ")} ` +
-        `(RobustMQ silently ignores keys it does not know; see server.toml.template for the accepted keys)`,
+  const tables = new Set(CONFIG_TABLES);
+  const refusal = (key: string): string | undefined => {
+    const r = [...refused.keys()].find((k) => key === k || key.startsWith(`${k}.`));
+    return r === undefined ? undefined : refused.get(r);
+  };
+  const unknown = (key: string, candidates?: readonly string[]): string => {
+    const near = closestKey(key, candidates);
+    return (
+      `${field}.${key}: unknown key: RobustMQ ${CONFIG_KEYS_VERSION} does not read it (it silently ignores keys it does not know)` +
+      (near === undefined ? "" : `; did you mean "${near}"?`)
     );
-  }
+  };
+  const visit = (node: Record<string, unknown>, prefix: string): void => {
+    for (const [k, value] of Object.entries(node)) {
+      const key = prefix === "" ? k : `${prefix}.${k}`;
+      const m = CONFIG_KEYS[key];
+      if (m === undefined && isTable(value)) {
+        if (Object.keys(value).length > 0) {
+          visit(value, key);
+        } else if (!tables.has(key)) {
+          const reason = refusal(key);
+          problems.push(reason !== undefined ? `${field}.${key}: ${reason}` : unknown(key, [...CONFIG_TABLES]));
+        }
+        continue;
+      }
+      if (m?.type === "table" && isTable(value)) {
+        // A free table (meta_addrs): the user's own keys, each a string.
+        for (const [id, v] of Object.entries(value)) {
+          const sub = `${key}.${id}`;
+          const reason = refusal(sub);
+          if (reason !== undefined) {
+            problems.push(`${field}.${sub}: ${reason}`);
+          } else if (typeof v !== "string") {
+            problems.push(`${field}.${sub}: must be a TOML string, got ${show(v)}`);
+          }
+        }
+        continue;
+      }
+      const reason = refusal(key);
+      if (reason !== undefined) {
+        problems.push(`${field}.${key}: ${reason}`);
+        continue;
+      }
+      if (m === undefined) {
+        problems.push(tables.has(key) ? `${field}.${key}: must be a TOML table, got ${show(value)}` : unknown(key));
+        continue;
+      }
+      const p = valueProblem(m, value);
+      if (p !== undefined) {
+        problems.push(`${field}.${key}: ${p}`);
+      }
+    }
+  };
+  visit(config, "");
   return problems;
 }

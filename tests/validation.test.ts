@@ -88,13 +88,14 @@ describe("validation: pure validators", () => {
     }
   });
 
-  it("names unknown config keys together, and checks the types of known ones", () => {
+  it("names each unknown config key with the closest known one, and checks the types of known ones", () => {
     const p = validateConfigKeys("extraConfig", {
       mqtt_runtime: { keep_alive: { max_time: "600", maxtime: 1 } },
       kafka: { port: 1 },
     });
     assert.ok(p.some((x) => x === 'extraConfig.mqtt_runtime.keep_alive.max_time: must be a TOML integer, got "600"'), p.join("\n"));
-    assert.ok(p.some((x) => x.includes('"mqtt_runtime.keep_alive.maxtime", "kafka.port"')), p.join("\n"));
+    assert.ok(p.some((x) => x.startsWith("extraConfig.mqtt_runtime.keep_alive.maxtime: unknown key") && x.includes('did you mean "mqtt_runtime.keep_alive.max_time"')), p.join("\n"));
+    assert.ok(p.some((x) => x.startsWith("extraConfig.kafka.port: unknown key")), p.join("\n"));
   });
 });
 
@@ -142,7 +143,8 @@ describe("validation: RobustMQCluster arguments", () => {
   });
 
   it("rejects unknown config keys, managed keys and secrets in extraConfig", () => {
-    rejects({ extraConfig: { mqtt_runtime: { keepalive: { enable: true } } } }, "extraConfig", '"mqtt_runtime.keepalive.enable"', "silently ignores");
+    rejects({ extraConfig: { mqtt_runtime: { keepalive: { enable: true } } } }, "extraConfig.mqtt_runtime.keepalive.enable", "does not read it", 'did you mean "mqtt_runtime.keep_alive.enable"');
+    rejects({ extraConfig: { rocksdb: { max_open_files: 100 } } }, "extraConfig.rocksdb.max_open_files", "does not read it");
     rejects({ extraConfig: { broker_id: 7 } }, "extraConfig.broker_id", "derived per pod");
     rejects({ extraConfig: { meta_addrs: { "1": "x:1228" } } }, "extraConfig.meta_addrs.1", "meta tier");
     rejects({ extraConfig: { admin: { password: "hunter2hunter2" } } }, "extraConfig.admin.password", "adminPassword argument");

@@ -1,140 +1,127 @@
-// The configuration keys RobustMQ v0.4.11 reads from server.toml, with the TOML type of each value.
-// RobustMQ silently ignores keys it does not know, so a misspelt key is a silent misconfiguration:
-// everything this package writes, and everything a user passes in extraConfig, is checked against this list.
-// tests/config-keys.test.ts re-derives it from upstream's server.toml.template and fails on any drift.
+// The configuration keys RobustMQ v0.4.11 reads from server.toml, derived from
+// config-keys.v0.4.11.json (read from RobustMQ's source at the tag: src/common/config/src/config.rs,
+// BrokerConfig and the structs it nests). RobustMQ silently ignores keys it does not know, so a
+// misspelt key is a silent misconfiguration: everything this package writes, and everything a user
+// passes in extraConfig, is checked against this list (validateConfigKeys in ../validation.ts).
+// Upstream's server.toml.template is NOT the source: it lists a [rocksdb] section v0.4.11 does not
+// read and lacks keys the code reads.
+import data from "./config-keys.v0.4.11.json";
 
-export type ConfigValueType = "string" | "integer" | "number" | "boolean" | "string[]" | "table";
+/** The TOML value type of a key, as the package checks it. */
+export type ConfigValueType = "string" | "integer" | "boolean" | "float" | "string[]" | "enum" | "table";
 
-/** Keys that are live in the template. */
-export const TEMPLATE_KEYS: Readonly<Record<string, ConfigValueType>> = {
-  "cluster_name": "string",
-  "broker_id": "integer",
-  "roles": "string[]",
-  "grpc_port": "integer",
-  "http_port": "integer",
-  "meta_addrs": "table",
-  "log.log_config": "string",
-  "log.log_path": "string",
-  "runtime.channels_per_address": "integer",
-  "runtime.server_worker_threads": "integer",
-  "runtime.pprof_enable": "boolean",
-  "runtime.default_topic_partition_num": "integer",
-  "runtime.default_topic_replica_num": "integer",
-  "meta_runtime.heartbeat_timeout_ms": "integer",
-  "meta_runtime.heartbeat_check_time_ms": "integer",
-  "meta_runtime.raft_write_timeout_sec": "integer",
-  "meta_runtime.offset_raft_group_num": "integer",
-  "meta_runtime.data_raft_group_num": "integer",
-  "meta_runtime.group_offset_expire_sec": "integer",
-  "meta_runtime.meta_worker_threads": "integer",
-  "rocksdb.data_path": "string",
-  "rocksdb.max_open_files": "integer",
-  "storage_runtime.tcp_port": "integer",
-  "storage_runtime.max_segment_size": "integer",
-  "storage_runtime.io_thread_num": "integer",
-  "storage_runtime.data_path": "string[]",
-  "storage_runtime.expire_scan_task_num": "integer",
-  "storage_runtime.offset_enable_cache": "boolean",
-  "delay_task.delay_task_queue_num": "integer",
-  "delay_task.delay_task_handler_concurrency": "integer",
-  "broker_network.accept_thread_num": "integer",
-  "broker_network.handler_thread_num": "integer",
-  "broker_network.queue_size": "integer",
-  "broker_network.tls_cert": "string",
-  "broker_network.tls_key": "string",
-  "admin.username": "string",
-  "admin.password": "string",
-  "admin.jwt_secret": "string",
-  "admin.token_ttl_hours": "integer",
-  "mqtt_runtime.broker_worker_threads": "integer",
-  "mqtt_runtime.server.tcp_port": "integer",
-  "mqtt_runtime.server.tls_port": "integer",
-  "mqtt_runtime.server.websocket_port": "integer",
-  "mqtt_runtime.server.websockets_port": "integer",
-  "mqtt_runtime.server.quic_port": "integer",
-  "mqtt_runtime.auth.default_user": "string",
-  "mqtt_runtime.auth.default_password": "string",
-  "mqtt_runtime.auth.durable_sessions_enable": "boolean",
-  "mqtt_runtime.auth.secret_free_login": "boolean",
-  "mqtt_runtime.auth.is_self_protection_status": "boolean",
-  "mqtt_runtime.keep_alive.enable": "boolean",
-  "mqtt_runtime.keep_alive.default_time": "integer",
-  "mqtt_runtime.keep_alive.max_time": "integer",
-  "mqtt_runtime.keep_alive.default_timeout": "integer",
-  "mqtt_runtime.protocol.max_session_expiry_interval": "integer",
-  "mqtt_runtime.protocol.default_session_expiry_interval": "integer",
-  "mqtt_runtime.protocol.topic_alias_max": "integer",
-  "mqtt_runtime.protocol.max_packet_size": "integer",
-  "mqtt_runtime.protocol.receive_max": "integer",
-  "mqtt_runtime.protocol.max_message_expiry_interval": "integer",
-  "mqtt_runtime.protocol.client_pkid_persistent": "boolean",
-  "mqtt_runtime.offline_message.enable": "boolean",
-  "mqtt_runtime.offline_message.expire_ms": "integer",
-  "mqtt_runtime.offline_message.max_messages_num": "integer",
-  "mqtt_runtime.flapping_detect.enable": "boolean",
-  "mqtt_runtime.flapping_detect.window_time": "integer",
-  "mqtt_runtime.flapping_detect.max_client_connections": "integer",
-  "mqtt_runtime.flapping_detect.ban_time": "integer",
-  "mqtt_runtime.slow_subscribe.enable": "boolean",
-  "mqtt_runtime.slow_subscribe.record_time": "integer",
-  "mqtt_runtime.slow_subscribe.delay_type": "string",
-  "mqtt_runtime.schema.enable": "boolean",
-  "mqtt_runtime.schema.strategy": "string",
-  "mqtt_runtime.schema.failed_operation": "string",
-  "mqtt_runtime.schema.echo_log": "boolean",
-  "mqtt_runtime.schema.log_level": "string",
-  "mqtt_runtime.system_monitor.enable": "boolean",
-  "mqtt_runtime.system_monitor.os_cpu_high_watermark": "number",
-  "mqtt_runtime.system_monitor.os_memory_high_watermark": "number",
-  "mqtt_runtime.system_monitor.system_topic_interval_ms": "integer",
-  "mqtt_runtime.limit.cluster.max_connections_per_node": "integer",
-  "mqtt_runtime.limit.cluster.max_connection_rate": "integer",
-  "mqtt_runtime.limit.cluster.max_topics": "integer",
-  "mqtt_runtime.limit.cluster.max_sessions": "integer",
-  "mqtt_runtime.limit.cluster.max_publish_rate": "integer",
-  "mqtt_runtime.limit.tenant.max_connections_per_node": "integer",
-  "mqtt_runtime.limit.tenant.max_connection_rate": "integer",
-  "mqtt_runtime.limit.tenant.max_topics": "integer",
-  "mqtt_runtime.limit.tenant.max_sessions": "integer",
-  "mqtt_runtime.limit.tenant.max_publish_rate": "integer",
-  "kafka_runtime.tcp_port": "integer",
-  "kafka_runtime.max_fetch_bytes": "integer",
-  "kafka_runtime.max_message_bytes": "integer",
-  "kafka_runtime.max_describe_topic_partitions": "integer",
-  "kafka_runtime.auto_create_topics_enable": "boolean",
-  "kafka_runtime.sasl.enabled": "boolean",
-  "kafka_runtime.sasl.mechanisms": "string[]",
-  "amqp_runtime.tcp_port": "integer",
-  "nats_runtime.tcp_port": "integer",
-  "nats_runtime.tls_port": "integer",
-  "nats_runtime.ws_port": "integer",
-  "nats_runtime.wss_port": "integer",
-  "nats_runtime.max_payload": "integer",
-  "nats_runtime.auth_required": "boolean",
-  "nats_runtime.ping_interval": "integer",
-  "nats_runtime.ping_max": "integer",
-  "nats_runtime.ping_send_chunk": "integer",
-  "nats_runtime.core_shard_num": "integer",
-  "nats_runtime.push_thread_num": "integer",
-  "nats_runtime.push_queue_thread_num": "integer",
-  "nats_runtime.mq9_mailbox_default_ttl": "integer",
+/** One key of server.toml. */
+export interface ConfigKeyModel {
+  /** Dotted key, e.g. "mqtt_runtime.keep_alive.enable". */
+  readonly key: string;
+  /** The table that holds the key ("" for top-level keys), e.g. "mqtt_runtime.keep_alive". */
+  readonly table: string;
+  readonly type: ConfigValueType;
+  /** The Rust field type, e.g. "u16", "Option<String>". */
+  readonly rustType: string;
+  /** enum keys: the accepted values (case-sensitive). */
+  readonly values?: readonly string[];
+  /** integer keys: the accepted range, from the Rust type. */
+  readonly range?: { readonly min: number; readonly max: number };
+  /** The value when the key is missing from its table (null: Option without value, or computed at startup). */
+  readonly default: unknown;
+  /**
+   * Present only where it differs from `default`: the value when the key's whole table is missing
+   * (RobustMQ's "two defaults"; see table-defaults.ts).
+   */
+  readonly defaultIfTableAbsent?: unknown;
+  readonly note?: string;
+}
+
+interface RawKey {
+  type: string;
+  rust_type: string;
+  default: unknown;
+  default_if_table_absent?: unknown;
+  values?: string[];
+  note?: string;
+}
+
+interface RawConfigKeys {
+  version: string;
+  commit: string;
+  keys: Record<string, RawKey>;
+  tables: string[];
+  free_tables: string[];
+}
+
+const raw = data as unknown as RawConfigKeys;
+
+/** The RobustMQ version the key list belongs to. */
+export const CONFIG_KEYS_VERSION: string = raw.version;
+/** The upstream commit of that tag. */
+export const CONFIG_KEYS_COMMIT: string = raw.commit;
+
+/** Integer ranges by Rust type. u64/usize are capped at what a JavaScript number holds exactly. */
+export const INTEGER_RANGES: Readonly<Record<string, { readonly min: number; readonly max: number }>> = {
+  u8: { min: 0, max: 255 },
+  u16: { min: 0, max: 65535 },
+  u32: { min: 0, max: 4294967295 },
+  u64: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  usize: { min: 0, max: Number.MAX_SAFE_INTEGER },
 };
 
-/**
- * Keys the template documents only in comments (optional settings with no default value).
- * tests/config-keys.test.ts checks each of them still appears, commented, in the template.
- */
-export const COMMENTED_TEMPLATE_KEYS: Readonly<Record<string, ConfigValueType>> = {
-  "broker_ip": "string",
-  "llm_client.platform": "string",
-  "llm_client.model": "string",
-  "llm_client.token": "string",
-  "llm_client.base_url": "string",
-  "llm_client.embedding": "string",
-  "llm_client.embedding_model_path": "string",
-};
+function valueType(key: string, k: RawKey): ConfigValueType {
+  switch (k.type) {
+    case "string":
+    case "integer":
+    case "boolean":
+    case "float":
+    case "enum":
+    case "table":
+      return k.type;
+    case "array<string>":
+      return "string[]";
+    default:
+      throw new Error(`config-keys.${raw.version}.json: key ${key} has unsupported type ${k.type}`);
+  }
+}
 
-export const KNOWN_CONFIG_KEYS: Readonly<Record<string, ConfigValueType>> = {
-  ...TEMPLATE_KEYS,
-  ...COMMENTED_TEMPLATE_KEYS,
-};
+function model(key: string, k: RawKey): ConfigKeyModel {
+  const type = valueType(key, k);
+  const dot = key.lastIndexOf(".");
+  const m: {
+    -readonly [P in keyof ConfigKeyModel]: ConfigKeyModel[P];
+  } = { key, table: dot < 0 ? "" : key.slice(0, dot), type, rustType: k.rust_type, default: k.default };
+  if (type === "enum") {
+    if (!Array.isArray(k.values) || k.values.length === 0) {
+      throw new Error(`config-keys.${raw.version}.json: enum key ${key} lists no values`);
+    }
+    m.values = Object.freeze([...k.values]);
+  }
+  if (type === "integer") {
+    const range = INTEGER_RANGES[k.rust_type];
+    if (range === undefined) {
+      throw new Error(`config-keys.${raw.version}.json: integer key ${key} has unknown Rust type ${k.rust_type}`);
+    }
+    m.range = range;
+  }
+  if ("default_if_table_absent" in k) {
+    m.defaultIfTableAbsent = k.default_if_table_absent;
+  }
+  if (k.note !== undefined) {
+    m.note = k.note;
+  }
+  return Object.freeze(m);
+}
+
+/** Every key RobustMQ v0.4.11 reads, with its model. */
+export const CONFIG_KEYS: Readonly<Record<string, ConfigKeyModel>> = Object.freeze(
+  Object.fromEntries(Object.entries(raw.keys).map(([key, k]) => [key, model(key, k)])),
+);
+
+/** Every key RobustMQ v0.4.11 reads, with its value type (what other modules check against). */
+export const KNOWN_CONFIG_KEYS: Readonly<Record<string, ConfigValueType>> = Object.freeze(
+  Object.fromEntries(Object.values(CONFIG_KEYS).map((m) => [m.key, m.type])),
+);
+
+/** The TOML tables RobustMQ reads (dotted paths), nested ones included. */
+export const CONFIG_TABLES: readonly string[] = Object.freeze([...raw.tables]);
+
+/** Tables whose keys are the user's own (meta_addrs: node id -> "host:grpc_port"). */
+export const FREE_TABLES: readonly string[] = Object.freeze([...raw.free_tables]);
