@@ -88,7 +88,7 @@ export interface RobustMQClusterArgs {
   image?: pulumi.Input<string> | RobustMQImage;
   imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
   imagePullSecrets?: string[];
-  /** Image with a shell and `nc` for the bootstrap gate (combined topology, > 1 node). */
+  /** Image with a shell, `grep` and `nc` (listen and connect) for the bootstrap gate of meta-carrying tiers of more than one pod. */
   bootstrapGateImage?: string;
   security?: SecurityArgs;
   clientService?: ClientServiceArgs;
@@ -98,9 +98,16 @@ export interface RobustMQClusterArgs {
   adminPassword?: pulumi.Input<string>;
   /** Secret that signs admin API tokens (>= 32 chars); generated when unset. */
   jwtSecret?: pulumi.Input<string>;
-  /** MQTT default user; generated when unset. */
+  /**
+   * Name of the initial MQTT superuser, generated when unset. RobustMQ creates this user once,
+   * when the cluster first starts; changing the value later changes nothing in the running
+   * cluster (the stored user stays valid) and restarts no pod. Rotate it through the admin API.
+   */
   mqttUsername?: pulumi.Input<string>;
-  /** MQTT default user's password; generated when unset. */
+  /**
+   * Password of the initial MQTT superuser, generated when unset. Seeded once, like mqttUsername:
+   * a later change is not applied to the running cluster and restarts no pod.
+   */
   mqttPassword?: pulumi.Input<string>;
   /** Level of the stdout log: "error", "warn", "info", "debug" or "trace". Default "info". */
   logLevel?: string;
@@ -110,7 +117,10 @@ export interface RobustMQClusterArgs {
    * identity, ports, paths and credentials are managed by the component and refused here.
    */
   extraConfig?: Record<string, unknown>;
-  /** Keep PVCs when the cluster is deleted or scaled in. Default true. */
+  /**
+   * Keep PVCs when the cluster is deleted or scaled in. Default true. Meta-carrying tiers keep
+   * their volumes on scale-in whatever this says (a Raft voter must not come back empty).
+   */
   retainVolumes?: boolean;
   /** Kubernetes cluster DNS domain. Default "cluster.local". */
   clusterDomain?: string;

@@ -1,28 +1,62 @@
-// The bootstrap gate: an init container for the combined topology with more than one node.
+// The bootstrap gate: an init container on every meta-carrying tier of more than one pod.
 //
-// A RobustMQ meta node with an empty data directory probes its meta peers; if none answers it
-// bootstraps a new single-node Raft cluster. Combined pods start in Parallel (see topology.ts), so
-// without a gate two fresh pods can both find nobody and form two clusters. The gate makes pod 0
-// the only pod that may ever bootstrap: a fresh pod with ordinal > 0 waits until some meta peer
-// answers on its gRPC port, then RobustMQ's own probe finds that peer and joins it. A pod that
-// already holds data (a restart) passes at once, so a cold restart of every pod never waits on
-// another pod and cannot deadlock.
+// A RobustMQ meta node whose Raft state is not initialised probes its meta peers' gRPC ports; the
+// first that answers is joined, and if none answers the node bootstraps a new single-node cluster
+// (src/meta-service/src/raft/manager.rs at v0.4.11). The tiers start their pods in parallel, so
+// without a gate two empty pods could both find nobody and form two clusters. The gate decides,
+// before RobustMQ starts, which of those branches a pod may reach:
+//
+// - The pod's node has joined a cluster before (the membership log on its volume holds RobustMQ's
+//   own "Multi-Raft started" line): pass at once. RobustMQ recovers its state, so a cold restart
+//   never waits for another pod, pod 0 included. The `_rocksdb` directory is no such proof:
+//   RobustMQ creates it before it even looks at Raft, so a pod that died before it joined has one.
+// - Any other meta pod answers on gRPC: pass. RobustMQ's own probe finds that peer and joins it.
+// - Pod 0 only: pass when every other meta pod answers on the gate port, i.e. is itself an empty
+//   pod held by its gate. Only then may a node bootstrap, and only pod 0: so a second cluster
+//   can never be bootstrapped, not even by pod 0 coming back on an empty volume while its peers
+//   hold the cluster's state (they answer on gRPC, or stay silent while down; pod 0 then waits).
+// - Otherwise wait. A pod other than 0 answers on the gate port while it waits.
 import type * as k8s from "@pulumi/kubernetes";
 import { POD_INDEX_ENV } from "./identity";
-import { DATA_MOUNT_PATH, ROBUSTMQ_HOME, ROCKSDB_DIR } from "./versions";
+import { DATA_MOUNT_PATH, MEMBERSHIP_LOG, MEMBERSHIP_LOG_FILE } from "./versions";
 
-export const GATE_PEERS_ENV = "ROBUSTMQ_META_PEERS";
-export const GATE_STATE_PATH = `${ROBUSTMQ_HOME}/${ROCKSDB_DIR.replace(/^\.\//, "")}`;
+export const GATE_CONTAINER_NAME = "bootstrap-gate";
+export const GATE_ENV = {
+  peers: "ROBUSTMQ_META_PEERS",
+  port: "ROBUSTMQ_GATE_PORT",
+  marker: "ROBUSTMQ_GATE_MARKER",
+  markerText: "ROBUSTMQ_GATE_MARKER_TEXT",
+} as const;
 
+/** POSIX sh (busybox): needs hostname, grep and nc (connect with -w, listen with -l -p). */
 export const GATE_SCRIPT = [
-  "set -eu",
-  `if [ "$${POD_INDEX_ENV}" = "0" ]; then echo "pod 0 is the only pod that may bootstrap the cluster"; exit 0; fi`,
-  `if [ -e "${GATE_STATE_PATH}" ]; then echo "local state found: restarting, not waiting for peers"; exit 0; fi`,
+  "set -u",
+  'listener=""',
+  'pass() { echo "$1"; if [ -n "$listener" ]; then kill "$listener" 2>/dev/null; fi; exit 0; }',
+  `if grep -qF "$${GATE_ENV.markerText}" "$${GATE_ENV.marker}" 2>/dev/null; then`,
+  '  pass "this node has joined a Raft cluster before: restarting, not waiting for peers"',
+  "fi",
+  // Pod names are the pods' host names, and every peer address starts with "<pod name>.".
+  // Backquotes, not $(...): Kubernetes would read "$(hostname)" as a variable reference.
+  'self="`hostname`."',
+  'others=""',
+  `for peer in $${GATE_ENV.peers}; do case "$peer" in "$self"*) ;; *) others="$others $peer" ;; esac; done`,
+  `if [ "$${POD_INDEX_ENV}" != "0" ]; then`,
+  `  ( while true; do nc -l -p "$${GATE_ENV.port}" </dev/null >/dev/null 2>&1 || sleep 1; done ) &`,
+  "  listener=$!",
+  "fi",
   "while true; do",
-  `  for peer in $${GATE_PEERS_ENV}; do`,
-  '    if nc -w 2 "${peer%:*}" "${peer##*:}" </dev/null >/dev/null 2>&1; then echo "meta peer $peer answers: this node will join it"; exit 0; fi',
+  "  for peer in $others; do",
+  '    if nc -w 2 "${peer%:*}" "${peer##*:}" </dev/null >/dev/null 2>&1; then pass "meta peer $peer answers: this node joins it"; fi',
   "  done",
-  '  echo "fresh node, no meta peer answers yet: waiting so that it joins instead of bootstrapping"',
+  `  if [ "$${POD_INDEX_ENV}" = "0" ]; then`,
+  "    held=yes",
+  `    for peer in $others; do nc -w 2 "\${peer%:*}" "$${GATE_ENV.port}" </dev/null >/dev/null 2>&1 || held=no; done`,
+  '    if [ "$held" = yes ]; then pass "every other meta pod is empty and held: pod 0 bootstraps the cluster"; fi',
+  '    echo "empty volume, no meta peer answers and not every peer is known to be empty: waiting"',
+  "  else",
+  '    echo "empty volume, no meta peer answers yet: waiting so that this node joins instead of bootstrapping"',
+  "  fi",
   "  sleep 2",
   "done",
 ].join("\n");
@@ -30,15 +64,23 @@ export const GATE_SCRIPT = [
 export function bootstrapGateContainer(args: {
   image: string;
   peers: string[];
+  port: number;
   podIndexEnv: k8s.types.input.core.v1.EnvVar;
   securityContext: k8s.types.input.core.v1.SecurityContext;
 }): k8s.types.input.core.v1.Container {
   return {
-    name: "bootstrap-gate",
+    name: GATE_CONTAINER_NAME,
     image: args.image,
     imagePullPolicy: "IfNotPresent",
     command: ["sh", "-c", GATE_SCRIPT],
-    env: [args.podIndexEnv, { name: GATE_PEERS_ENV, value: args.peers.join(" ") }],
+    env: [
+      args.podIndexEnv,
+      { name: GATE_ENV.peers, value: args.peers.join(" ") },
+      { name: GATE_ENV.port, value: String(args.port) },
+      { name: GATE_ENV.marker, value: MEMBERSHIP_LOG_FILE },
+      { name: GATE_ENV.markerText, value: MEMBERSHIP_LOG.line },
+    ],
+    ports: [{ name: "gate", containerPort: args.port, protocol: "TCP" }],
     volumeMounts: [{ name: "data", mountPath: DATA_MOUNT_PATH, readOnly: true }],
     resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
     securityContext: args.securityContext,

@@ -11,7 +11,7 @@ import { listenerCertificateManifest } from "./listener-tls";
 import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "./network";
 import { networkPolicyManifests } from "./network-policy";
 import { storageClassManifest } from "./storage-class";
-import { PhasedRegistry, PlanEntry } from "./order";
+import { PHASES, PhasedRegistry, PlanEntry } from "./order";
 import { ResolvedCluster, ResolvedTier, resolveClusterArgs } from "./resolve";
 import { carriesMeta } from "./topology";
 import { configMapKey, statefulSetManifest } from "./workload";
@@ -52,7 +52,9 @@ export class RobustMQCluster extends pulumi.ComponentResource {
   public readonly brokerIds: pulumi.Output<Partial<Record<TierName, number[]>>>;
   public readonly adminUsername: pulumi.Output<string>;
   public readonly adminPassword: pulumi.Output<string>;
+  /** The initial MQTT superuser (seeded on the cluster's first start only; secret). */
   public readonly mqttUsername: pulumi.Output<string>;
+  /** Password of the initial MQTT superuser (secret). */
   public readonly mqttPassword: pulumi.Output<string>;
   /** The apply order the component used, with each resource's dependencies. */
   public readonly plan: PlanEntry[];
@@ -111,6 +113,16 @@ export class RobustMQCluster extends pulumi.ComponentResource {
       mqttPassword: this.mqttPassword,
     });
   }
+}
+
+/**
+ * Meta and engine tiers are created together ("core") and the broker tier after them. Every node,
+ * whatever its roles, exits during start-up while no engine-role node is registered, and engine
+ * nodes register only once the meta quorum exists: awaiting the meta tier before the engine tier
+ * exists would never finish. Brokers come last because they cannot become Ready before both.
+ */
+export function tierPhase(tier: ResolvedTier): "core" | "brokers" {
+  return carriesMeta(tier) || tier.roles.includes("engine") ? "core" : "brokers";
 }
 
 /** Registers every Kubernetes object of the cluster, phase by phase, as children of `parent`. */
@@ -200,10 +212,9 @@ function deployCluster(
   }
 
   const credentialsChecksum_ = credentialsChecksum(creds);
-  // The meta-carrying tier first and alone: the other tiers need its quorum to become Ready.
-  const ordered = [...cluster.tiers].sort((a, b) => Number(carriesMeta(b)) - Number(carriesMeta(a)));
-  for (const tier of ordered) {
-    const phase = carriesMeta(tier) ? "meta" : "tiers";
+  const byPhase = [...cluster.tiers].sort((a, b) => PHASES.indexOf(tierPhase(a)) - PHASES.indexOf(tierPhase(b)));
+  for (const tier of byPhase) {
+    const phase = tierPhase(tier);
     registry.add(phase, tier.statefulSetName, "StatefulSet", (d) =>
       new k8s.apps.v1.StatefulSet(
         tier.statefulSetName,

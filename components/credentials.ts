@@ -66,11 +66,13 @@ export function secretData(c: Credentials): Record<string, pulumi.Output<string>
 }
 
 /**
- * A digest of the credentials for the pod template annotation. It reveals nothing usable (generated
- * values are long and random) and is not marked secret so the StatefulSet diff stays readable.
+ * A digest of the credentials RobustMQ reads on every start, for the pod template annotation: a
+ * rotated admin password or JWT secret restarts the pods so they take it. The MQTT user and
+ * password are left out on purpose: RobustMQ uses them only to seed the superuser when the
+ * cluster first starts, so a change could only restart every pod for nothing (rotate that user
+ * through the admin API instead). The digest reveals nothing usable (generated values are long
+ * and random) and is not marked secret so the StatefulSet diff stays readable.
  */
 export function credentialsChecksum(c: Credentials): pulumi.Output<string> {
-  return pulumi.unsecret(
-    pulumi.all([c.adminPassword, c.jwtSecret, c.mqttUsername, c.mqttPassword]).apply((values) => sha256(...values)),
-  );
+  return pulumi.unsecret(pulumi.all([c.adminPassword, c.jwtSecret]).apply((values) => sha256(...values)));
 }

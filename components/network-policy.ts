@@ -100,6 +100,9 @@ export function portExposure(cluster: Pick<ResolvedCluster, "protocols" | "ports
     if (l.field === "http") {
       return { ...base, exposure: "admin", reason: "admin API and /metrics: the cluster's pods and the configured admin sources" };
     }
+    if (l.field === "bootstrapGate") {
+      return { ...base, exposure: "internal", reason: "bootstrap gate of empty meta pods, asked by meta pod 0: the cluster's own pods only" };
+    }
     if (l.protocol === undefined) {
       return { ...base, exposure: "internal", reason: "cluster traffic (Raft, meta calls, storage engine): the cluster's own pods only" };
     }

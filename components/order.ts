@@ -8,8 +8,8 @@ export const PHASES = [
   "namespace",
   "storage",
   "config",
-  "meta",
-  "tiers",
+  "core",
+  "brokers",
   "services",
   "ingress",
 ] as const;

@@ -19,6 +19,11 @@ export interface PortArgs {
   natsTls?: number;
   natsWebsocket?: number;
   natsWebsockets?: number;
+  /**
+   * Port the bootstrap gate of a fresh meta pod answers on while it holds the pod back, so pod 0
+   * can tell "every peer is empty" from "a peer is down" (see bootstrap-gate.ts). Not a RobustMQ port.
+   */
+  bootstrapGate?: number;
 }
 export type Ports = Required<PortArgs>;
 
@@ -37,6 +42,7 @@ export const DEFAULT_PORTS: Ports = {
   natsTls: 4223,
   natsWebsocket: 4080,
   natsWebsockets: 4443,
+  bootstrapGate: 1229,
 };
 
 export interface Listener {
@@ -44,8 +50,8 @@ export interface Listener {
   field: keyof Ports;
   /** Kubernetes port name (IANA service name rules: <= 15 chars). */
   name: string;
-  /** Dotted server.toml key. */
-  configKey: string;
+  /** Dotted server.toml key; undefined for the bootstrap gate, which is not RobustMQ's. */
+  configKey?: string;
   transport: "TCP" | "UDP";
   /** Protocol the listener belongs to; undefined for the node's own gRPC/HTTP/storage ports. */
   protocol?: Protocol;
@@ -66,6 +72,7 @@ export const LISTENERS: readonly Listener[] = [
   { field: "natsTls", name: "nats-tls", configKey: "nats_runtime.tls_port", transport: "TCP", protocol: "nats" },
   { field: "natsWebsocket", name: "nats-ws", configKey: "nats_runtime.ws_port", transport: "TCP", protocol: "nats" },
   { field: "natsWebsockets", name: "nats-wss", configKey: "nats_runtime.wss_port", transport: "TCP", protocol: "nats" },
+  { field: "bootstrapGate", name: "gate", transport: "TCP" },
 ];
 
 export interface ExposedPort {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { RobustMQClusterArgs, ServiceType, Spread, TierArgs, TierName, Topology } from "./args";
 import { DEFAULT_PORTS, LISTENERS, PROTOCOLS, Ports, Protocol } from "./ports";
-import { carriesMeta, podManagementPolicy, Role, tierKinds, TOPOLOGIES } from "./topology";
+import { carriesMeta, POD_MANAGEMENT_POLICY, Role, tierKinds, TOPOLOGIES } from "./topology";
 import {
   Problems,
   validateConfigKeys,
@@ -21,7 +21,7 @@ import {
   validateStringMap,
 } from "./validation";
 import { DEFAULT_BOOTSTRAP_GATE_IMAGE, DEFAULT_IMAGE } from "./versions";
-import { validateCidrList } from "./arg-checks";
+import { isRecord, validateCidrList } from "./arg-checks";
 import { RobustMQArgsError } from "./errors";
 import { RobustMQImage } from "./image/image";
 import { resolveIngress, ResolvedIngress, validateIngressArgs } from "./ingress";
@@ -43,7 +43,7 @@ export interface ResolvedTier {
   statefulSetName: string;
   headlessServiceName: string;
   pdbName: string;
-  podManagementPolicy: "OrderedReady" | "Parallel";
+  podManagementPolicy: typeof POD_MANAGEMENT_POLICY;
   replicas: number;
   storageSize: string;
   storageClassName?: string;
@@ -55,7 +55,7 @@ export interface ResolvedTier {
   tolerations?: k8s.types.input.core.v1.Toleration[];
   terminationGracePeriodSeconds: number;
   startupTimeoutSeconds: number;
-  /** Holds back a fresh non-zero pod until a meta peer answers (combined topology, > 1 node). */
+  /** Runs the bootstrap gate init container: every meta-carrying tier of more than one pod. */
   bootstrapGate: boolean;
 }
 
@@ -88,6 +88,8 @@ export interface ResolvedCluster {
   adminUsername: string;
   logLevel: string;
   extraConfig: Record<string, unknown>;
+  /** `runtime.default_topic_replica_num`: replicas of each new topic (see topicReplicaLimit). */
+  topicReplicas: number;
   retainVolumes: boolean;
   clusterDomain: string;
   labels: Record<string, string>;
@@ -106,10 +108,10 @@ export const MANAGED_CONFIG_KEYS: ReadonlyMap<string, string> = new Map<string, 
   ["meta_addrs", "derived from the meta tier's stable pod DNS names"],
   ["log.log_config", "managed: logs go to stdout through the generated logger.toml (use logLevel)"],
   ["log.log_path", "managed by the component"],
-  ["rocksdb.data_path", "managed: it must stay on the data volume"],
+  ["data_path", "managed: RocksDB and Raft state must stay on the data volume"],
   ["storage_runtime.data_path", "managed: it must stay on the data volume"],
   ["admin.username", "set by the adminUsername argument"],
-  ...LISTENERS.map((l): [string, string] => [l.configKey, `set by the ports.${l.field} argument`]),
+  ...LISTENERS.filter((l) => l.configKey !== undefined).map((l): [string, string] => [l.configKey as string, `set by the ports.${l.field} argument`]),
 ]);
 
 /** Secret keys: they would land in a ConfigMap, so extraConfig refuses them and names the argument to use. */
@@ -338,7 +340,7 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
       statefulSetName,
       headlessServiceName: `${statefulSetName}-headless`,
       pdbName: statefulSetName,
-      podManagementPolicy: podManagementPolicy(kind, knownTopology),
+      podManagementPolicy: POD_MANAGEMENT_POLICY,
       replicas,
       storageSize: tierArgs.storageSize ?? d.storageSize,
       storageClassName: tierArgs.storageClassName,
@@ -350,7 +352,7 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
       tolerations: tierArgs.tolerations,
       terminationGracePeriodSeconds: tierArgs.terminationGracePeriodSeconds ?? d.terminationGracePeriodSeconds,
       startupTimeoutSeconds: tierArgs.startupTimeoutSeconds ?? d.startupTimeoutSeconds,
-      bootstrapGate: kind.name === "combined" && replicas > 1,
+      bootstrapGate: carriesMeta(kind) && replicas > 1,
     };
   });
   // Defaults merged with user values can still put a limit under a request (e.g. requests.memory
@@ -358,6 +360,20 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
   for (const t of tiers) {
     const merged = validateResources(`${t.name}.resources`, { requests: t.requests, limits: t.limits });
     problems.push(...merged.filter((p) => !problems.includes(p)));
+  }
+
+  const engines = tiers.filter((t) => t.roles.includes("engine")).reduce((n, t) => n + t.replicas, 0);
+  const topicReplicaMax = topicReplicaLimit(engines);
+  const requestedReplicas = isRecord(extraConfig) && isRecord(extraConfig.runtime) ? extraConfig.runtime.default_topic_replica_num : undefined;
+  if (requestedReplicas !== undefined && Number.isInteger(requestedReplicas)) {
+    const n = requestedReplicas as number;
+    if (n < 1 || n > topicReplicaMax) {
+      problems.push(
+        `extraConfig.runtime.default_topic_replica_num: must be from 1 to ${topicReplicaMax} with ${engines} engine pod(s), got ${n}: ` +
+          `a topic needs that many live engine pods to be created or to roll a segment, and one engine pod may be down ` +
+          `(rolling update, eviction), so the count may not exceed the engine pods minus one`,
+      );
+    }
   }
 
   if (problems.length > 0) {
@@ -396,6 +412,7 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
     adminUsername,
     logLevel,
     extraConfig,
+    topicReplicas: (requestedReplicas as number | undefined) ?? Math.min(DEFAULT_TOPIC_REPLICAS, topicReplicaMax),
     retainVolumes: args.retainVolumes ?? true,
     clusterDomain,
     labels: args.labels ?? {},
@@ -406,6 +423,19 @@ export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {})
   cluster.listenerTls = resolveListenerTls(cluster, args.listenerTls);
   cluster.networkPolicy = resolveNetworkPolicy(cluster, args.networkPolicy);
   return cluster;
+}
+
+/** Replicas a topic gets unless extraConfig says otherwise: three copies where the engine tier allows it. */
+export const DEFAULT_TOPIC_REPLICAS = 3;
+
+/**
+ * Most replicas a topic may have with `engines` engine-role pods. RobustMQ creates a topic and rolls
+ * every new segment only while `replica_num` engine nodes are alive, and our disruption budgets
+ * let one engine pod go down at a time: so one engine pod must be spare (a single engine pod can
+ * hold only one replica, and topics then stop while it is down).
+ */
+export function topicReplicaLimit(engines: number): number {
+  return Math.max(1, engines - 1);
 }
 
 /** The tier that carries the meta role (meta in split, combined otherwise). */

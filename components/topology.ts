@@ -47,8 +47,9 @@ const BROKER = tier("broker", ["broker"], 2, {
   requests: { cpu: "500m", memory: "1Gi" },
   limits: { memory: "2Gi" },
 });
+// Three engine pods: topics keep two replicas while one engine pod is down (see topicReplicaLimit).
 const ENGINE = tier("engine", ["engine"], 3, {
-  replicas: 2,
+  replicas: 3,
   storageSize: "20Gi",
   requests: { cpu: "500m", memory: "1Gi" },
   limits: { memory: "2Gi" },
@@ -70,21 +71,17 @@ export function carriesBroker(kind: { roles: Role[] }): boolean {
 }
 
 /**
- * Pod management policy of a tier. It is immutable on a StatefulSet: changing it means
- * replacing the StatefulSet, so it is derived from the tier, never a user setting.
+ * Pod management policy of a tier: Parallel for every tier. It is immutable on a StatefulSet
+ * (changing it replaces the StatefulSet), so it is derived, never a user setting.
  *
- * - meta (split): OrderedReady. Pods start one at a time and a meta-only pod is Ready as soon as
- *   its gRPC port listens, before quorum. So on creation meta-0 bootstraps alone and every later
- *   pod finds it and joins (no second Raft cluster), and on a cold restart pod 0 becomes Ready
- *   without waiting for its peers (no deadlock).
- * - combined: Parallel. Its pods carry the broker role, which is Ready only once quorum exists;
- *   under OrderedReady pod 0 would wait for peers that are never started. Split brain on
- *   creation is prevented instead by the bootstrap gate init container (see bootstrap-gate.ts).
- * - broker, engine: Parallel. They never bootstrap Raft; they only connect to meta.
+ * Under OrderedReady a pod is created only once every lower ordinal is Ready. That is wrong for
+ * every tier here: meta and engine pods must come up together (every node needs an alive engine
+ * node before it finishes starting, and engine nodes need the meta quorum), a cold restart must
+ * not wait for pod 0 to be schedulable, and a rolling update must not stall on one Pending pod.
+ * What OrderedReady used to give the meta tier (only pod 0 ever bootstraps Raft) is the bootstrap
+ * gate's job (see bootstrap-gate.ts), and the gate does it also when pod 0 lost its volume.
  */
-export function podManagementPolicy(kind: TierKind, topology: Topology): "OrderedReady" | "Parallel" {
-  return topology === "split" && kind.name === "meta" ? "OrderedReady" : "Parallel";
-}
+export const POD_MANAGEMENT_POLICY = "Parallel";
 
 /** Voters needed for a Raft majority. */
 export function quorum(voters: number): number {

@@ -131,6 +131,7 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
               cluster.ports.grpc,
             ),
           ),
+          port: cluster.ports.bootstrapGate,
           podIndexEnv,
           securityContext: CONTAINER_SECURITY_CONTEXT,
         }),
@@ -173,9 +174,7 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
       updateStrategy: { type: "RollingUpdate" },
       // Give a restarted meta voter time to reload its Raft log before the next one is stopped.
       minReadySeconds: carriesMeta(tier) ? 10 : 0,
-      persistentVolumeClaimRetentionPolicy: cluster.retainVolumes
-        ? { whenDeleted: "Retain", whenScaled: "Retain" }
-        : { whenDeleted: "Delete", whenScaled: "Delete" },
+      persistentVolumeClaimRetentionPolicy: volumeRetention(cluster, tier),
       template: {
         metadata: {
           labels,
@@ -235,6 +234,22 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
       ],
     },
   };
+}
+
+/**
+ * What happens to a tier's PVCs. retainVolumes decides, except that a meta-carrying tier never
+ * deletes a volume on scale-in: its broker id stays in every surviving voter's membership until
+ * someone runs the admin API's node leave, so a scale-out that brings the id back on an empty
+ * volume would make an empty-log voter (it could vote away committed entries). A kept volume
+ * brings the node back with its log instead; wiping it is a deliberate step of the documented
+ * meta scale-in.
+ */
+export function volumeRetention(
+  cluster: ResolvedCluster,
+  tier: ResolvedTier,
+): { whenDeleted: "Retain" | "Delete"; whenScaled: "Retain" | "Delete" } {
+  const policy = cluster.retainVolumes ? "Retain" : "Delete";
+  return { whenDeleted: policy, whenScaled: carriesMeta(tier) ? "Retain" : policy };
 }
 
 export function configMapKey(tier: ResolvedTier): string {

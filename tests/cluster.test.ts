@@ -1,4 +1,9 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "smol-toml";
 import * as pulumi from "@pulumi/pulumi";
 import { RobustMQCluster } from "../components";
 import { CONTAINER_NAME } from "../components/workload";
@@ -43,7 +48,8 @@ describe("stacks: the exact resources each stack produces", () => {
     ...common,
     "robustmq:index:Image": ["robustmq-image"],
     "docker-build:index:Image": ["robustmq-image-amd64", "robustmq-image-arm64"],
-    "docker-build:index:Index": ["robustmq-image-index"],
+    // staging and prod build a pinned main commit (gitSha): the "<version>-<sha7>" tag gets its own index.
+    "docker-build:index:Index": ["robustmq-image-commit", "robustmq-image-index"],
     "kubernetes:core/v1:Service": ["robustmq-admin", "robustmq-broker-headless", "robustmq-client", "robustmq-engine-headless", "robustmq-meta-headless"],
     [STS]: ["robustmq-broker", "robustmq-engine", "robustmq-meta"],
     "kubernetes:policy/v1:PodDisruptionBudget": ["robustmq-broker-pdb", "robustmq-engine-pdb", "robustmq-meta-pdb"],
@@ -67,7 +73,7 @@ describe("stacks: the exact resources each stack produces", () => {
   };
   const replicas: Record<string, Record<string, number>> = {
     dev: { "robustmq-combined": 1 },
-    staging: { "robustmq-meta": 3, "robustmq-broker": 2, "robustmq-engine": 2 },
+    staging: { "robustmq-meta": 3, "robustmq-broker": 2, "robustmq-engine": 3 },
     prod: { "robustmq-meta": 5, "robustmq-broker": 3, "robustmq-engine": 3 },
   };
 
@@ -165,31 +171,131 @@ describe("cluster: identity", () => {
 });
 
 describe("cluster: start-up safety", () => {
-  it("creates the split meta tier OrderedReady and the other tiers Parallel", async () => {
+  it("starts every tier in Parallel, meta-carrying tiers of more than one pod behind the bootstrap gate", async () => {
     const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", { topology: "split" }));
-    const policy = Object.fromEntries(resources.filter((r) => r.type === STS).map((s) => [s.name, s.inputs.spec.podManagementPolicy]));
-    assert.deepEqual(policy, { "rmq-meta": "OrderedReady", "rmq-broker": "Parallel", "rmq-engine": "Parallel" });
-    for (const s of resources.filter((r) => r.type === STS)) {
-      assert.equal(podSpec(s).initContainers.length, 0, `${s.name} needs no gate`);
+    const sts = resources.filter((r) => r.type === STS);
+    assert.deepEqual(
+      Object.fromEntries(sts.map((s) => [s.name, s.inputs.spec.podManagementPolicy])),
+      { "rmq-meta": "Parallel", "rmq-broker": "Parallel", "rmq-engine": "Parallel" },
+    );
+    const gates = Object.fromEntries(sts.map((s) => [s.name, podSpec(s).initContainers.map((c: any) => c.name)]));
+    assert.deepEqual(gates, { "rmq-meta": ["bootstrap-gate"], "rmq-broker": [], "rmq-engine": [] });
+    const combined = await runWithMocks(() => new RobustMQCluster("rmq", { combined: { replicas: 3 } }));
+    assert.deepEqual(podSpec(combined.resources.find((r) => r.type === STS)!).initContainers.map((c: any) => c.name), ["bootstrap-gate"]);
+    // A single meta pod has no peer to wait for.
+    for (const args of [{}, { topology: "split" as const, meta: { replicas: 1 } }]) {
+      const single = await runWithMocks(() => new RobustMQCluster("one", args));
+      for (const s of single.resources.filter((r) => r.type === STS)) {
+        assert.equal(podSpec(s).initContainers.length, 0, s.name);
+      }
     }
   });
 
-  it("starts a multi-node combined tier in Parallel, behind the bootstrap gate", async () => {
-    const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", { combined: { replicas: 3 } }));
-    const sts = resources.find((r) => r.type === STS)!;
-    assert.equal(sts.inputs.spec.podManagementPolicy, "Parallel");
-    const [gate] = podSpec(sts).initContainers;
-    assert.equal(gate.name, "bootstrap-gate");
-    const script = gate.command[2] as string;
-    assert.match(script, /"\$ROBUSTMQ_POD_INDEX" = "0"/, "pod 0 passes");
-    assert.match(script, /-e "\/robustmq\/data\/rocksdb"/, "restarts with state pass");
-    assert.equal(script.includes("$("), false, "no $( which Kubernetes would expand");
-    const peers = gate.env.find((e: any) => e.name === "ROBUSTMQ_META_PEERS").value.split(" ");
-    assert.equal(peers.length, 3);
+  it("points the gate at the membership log RobustMQ writes, and lists every meta pod", async () => {
+    const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", { topology: "split", ports: { bootstrapGate: 1300 } }));
+    const gate = podSpec(resources.find((r) => r.name === "rmq-meta")!).initContainers[0];
+    const env = Object.fromEntries(gate.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    assert.equal(env.ROBUSTMQ_GATE_MARKER, "/robustmq/data/logs/raft-membership.log");
+    assert.equal(env.ROBUSTMQ_GATE_MARKER_TEXT, "Multi-Raft started");
+    assert.equal(env.ROBUSTMQ_GATE_PORT, "1300");
+    assert.deepEqual(gate.ports, [{ name: "gate", containerPort: 1300, protocol: "TCP" }]);
+    assert.equal(env.ROBUSTMQ_META_PEERS.split(" ").length, 3);
     assert.ok(gate.volumeMounts.every((m: any) => m.readOnly));
-    // A single combined node has no peer to wait for.
-    const single = await runWithMocks(() => new RobustMQCluster("one", {}));
-    assert.equal(podSpec(single.resources.find((r) => r.type === STS)!).initContainers.length, 0);
+    assert.equal((gate.command[2] as string).includes("$("), false, "no $( which Kubernetes would expand");
+    // The file the gate reads is one RobustMQ writes: logger.toml sends the Raft manager's info
+    // lines to it, and the data volume holds it.
+    const logger = parse(resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!.inputs.data["logger.toml"]) as any;
+    const file = Object.values(logger).find((a: any) => a.kind === "rolling_file") as any;
+    assert.equal(file.rotation, "never");
+    assert.equal(`/robustmq/${file.directory.replace(/^\.\//, "")}/${file.prefix}.${file.suffix}`, env.ROBUSTMQ_GATE_MARKER);
+    assert.ok(file.targets.some((t: any) => t.path === "meta_service::raft::manager" && t.level === "info"));
+  });
+});
+
+/**
+ * The gate's shell script, run for real by /bin/sh with `hostname`, `nc` and `sleep` replaced by
+ * stubs: `nc -w 2 HOST PORT` succeeds when "HOST:PORT" is listed in $UP, `nc -l` records that the
+ * pod answers on the gate port, `sleep` counts rounds and gives up after a few.
+ */
+describe("cluster: the bootstrap gate script", () => {
+  const peers = [0, 1, 2].map((i) => `rmq-meta-${i}.rmq-meta-headless.ns.svc.cluster.local:1228`);
+  const host = (i: number) => peers[i].split(":")[0];
+  let script = "";
+  let dir = "";
+  before(async () => {
+    const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", { topology: "split", namespace: "ns" }));
+    script = podSpec(resources.find((r) => r.name === "rmq-meta")!).initContainers[0].command[2];
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-"));
+    const stub = (name: string, body: string) => fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    stub("hostname", 'echo "$POD"');
+    stub("nc", [
+      'if [ "$1" = "-l" ]; then echo listening >> "$STATE/listened"; exit 1; fi',
+      'for up in $UP; do [ "$up" = "$3:$4" ] && exit 0; done',
+      "exit 1",
+    ].join("\n"));
+    // The gate's own 2 s pause counts a round; after three rounds the whole process group (the
+    // script and its background listener, started under setsid) is killed: the pod was held.
+    stub("sleep", [
+      'if [ "$1" != 2 ]; then exec /bin/sleep 0.05; fi',
+      'n=$(cat "$STATE/rounds" 2>/dev/null || echo 0); echo $((n+1)) > "$STATE/rounds"',
+      '[ "$n" -ge 2 ] && kill -9 0',
+      "exit 0",
+    ].join("\n"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function run(pod: number, up: string[], marker?: string): { passed: boolean; out: string; listened: boolean } {
+    const state = fs.mkdtempSync(path.join(dir, "run-"));
+    const markerFile = path.join(state, "raft-membership.log");
+    if (marker !== undefined) {
+      fs.writeFileSync(markerFile, marker);
+    }
+    const r = spawnSync("setsid", ["/bin/sh", "-c", script], {
+      env: {
+        PATH: `${dir}:/usr/bin:/bin`,
+        POD: `rmq-meta-${pod}`,
+        STATE: state,
+        UP: up.join(" "),
+        ROBUSTMQ_POD_INDEX: String(pod),
+        ROBUSTMQ_META_PEERS: peers.join(" "),
+        ROBUSTMQ_GATE_PORT: "1229",
+        ROBUSTMQ_GATE_MARKER: markerFile,
+        ROBUSTMQ_GATE_MARKER_TEXT: "Multi-Raft started",
+      },
+      encoding: "utf8",
+      timeout: 20000,
+    });
+    return { passed: r.status === 0, out: r.stdout + r.stderr, listened: fs.existsSync(path.join(state, "listened")) };
+  }
+
+  it("lets a node that has joined a cluster through at once, pod 0 or not, with nobody answering", () => {
+    for (const pod of [0, 2]) {
+      const r = run(pod, [], "2026-01-01T00:00:00Z INFO meta_service::raft::manager: Multi-Raft started\n");
+      assert.ok(r.passed, r.out);
+    }
+  });
+
+  it("holds a node whose volume has only an empty membership log (RobustMQ died before joining)", () => {
+    assert.equal(run(1, [], "").passed, false);
+    assert.equal(run(0, [], "").passed, false, "pod 0 too, while a peer is silent");
+  });
+
+  it("lets an empty pod through as soon as another meta pod answers on gRPC", () => {
+    assert.ok(run(1, [`${host(0)}:1228`]).passed);
+    assert.ok(run(0, [`${host(2)}:1228`]).passed, "pod 0 on an empty volume joins the existing cluster");
+  });
+
+  it("holds an empty pod other than 0 while no meta pod answers, answering on the gate port meanwhile", () => {
+    const r = run(2, [`${host(0)}:1229`, `${host(1)}:1229`]);
+    assert.equal(r.passed, false, "the gate port of peers does not count: only pod 0 may bootstrap");
+    assert.ok(r.listened);
+    assert.equal(run(0, []).listened, false, "pod 0 never claims to be held");
+  });
+
+  it("lets pod 0 bootstrap only when every other meta pod is empty and held", () => {
+    assert.ok(run(0, [`${host(1)}:1229`, `${host(2)}:1229`]).passed);
+    assert.equal(run(0, [`${host(1)}:1229`]).passed, false, "pod 2 is silent: it may hold the cluster's state");
+    assert.equal(run(0, [`${host(0)}:1229`, `${host(1)}:1229`]).passed, false, "its own gate port does not count");
   });
 });
 
@@ -240,6 +346,25 @@ describe("cluster: probes and security per tier", () => {
   });
 });
 
+describe("cluster: volumes on scale-in", () => {
+  it("never deletes a meta-carrying tier's volumes on scale-in, whatever retainVolumes says", async () => {
+    for (const retainVolumes of [true, false]) {
+      for (const topology of ["split", "combined"] as const) {
+        const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", { topology, retainVolumes }));
+        const policy = Object.fromEntries(
+          resources.filter((r) => r.type === STS).map((s) => [s.name, s.inputs.spec.persistentVolumeClaimRetentionPolicy]),
+        );
+        const keep = retainVolumes ? "Retain" : "Delete";
+        const meta = topology === "split" ? "rmq-meta" : "rmq-combined";
+        assert.deepEqual(policy[meta], { whenDeleted: keep, whenScaled: "Retain" }, `${meta}, retainVolumes ${retainVolumes}`);
+        for (const other of ["rmq-broker", "rmq-engine"].filter((n) => n in policy)) {
+          assert.deepEqual(policy[other], { whenDeleted: keep, whenScaled: keep }, other);
+        }
+      }
+    }
+  });
+});
+
 describe("cluster: disruption budgets keep quorum", () => {
   for (const [voters, minAvailable] of [[1, 1], [3, 2], [5, 3], [7, 4]]) {
     it(`${voters} voters -> minAvailable ${minAvailable}`, async () => {
@@ -255,7 +380,7 @@ describe("cluster: disruption budgets keep quorum", () => {
 });
 
 describe("cluster: apply order", () => {
-  it("follows namespace -> Secret/ConfigMap -> meta tier -> broker and engine tiers -> client Services", async () => {
+  it("follows namespace -> Secret/ConfigMap -> meta and engine tiers together -> broker tier -> client Services", async () => {
     const { result } = await runWithMocks(() => new RobustMQCluster("rmq", { topology: "split" }));
     const phaseOf = Object.fromEntries(result.plan.map((p) => [p.name, p.phase]));
     assert.deepEqual(phaseOf, {
@@ -265,20 +390,23 @@ describe("cluster: apply order", () => {
       "rmq-meta-headless": "config",
       "rmq-broker-headless": "config",
       "rmq-engine-headless": "config",
-      "rmq-meta": "meta",
-      "rmq-meta-pdb": "meta",
-      "rmq-broker": "tiers",
-      "rmq-broker-pdb": "tiers",
-      "rmq-engine": "tiers",
-      "rmq-engine-pdb": "tiers",
+      "rmq-meta": "core",
+      "rmq-meta-pdb": "core",
+      "rmq-engine": "core",
+      "rmq-engine-pdb": "core",
+      "rmq-broker": "brokers",
+      "rmq-broker-pdb": "brokers",
       "rmq-client": "services",
       "rmq-admin": "services",
     });
     const deps = Object.fromEntries(result.plan.map((p) => [p.name, p.dependsOn]));
     assert.deepEqual(deps["rmq-namespace"], []);
     assert.deepEqual(deps["rmq-config"], ["rmq-namespace"]);
-    for (const tier of ["rmq-broker", "rmq-engine"]) {
-      assert.ok(deps[tier].includes("rmq-meta"), `${tier} waits for the meta StatefulSet to be ready`);
+    // Every node exits at start-up while no engine node is registered: the engine tier must not
+    // wait for the meta tier (nor the other way round), the brokers wait for both.
+    assert.ok(!deps["rmq-engine"].includes("rmq-meta") && !deps["rmq-meta"].includes("rmq-engine"));
+    assert.ok(deps["rmq-broker"].includes("rmq-meta") && deps["rmq-broker"].includes("rmq-engine"));
+    for (const tier of ["rmq-meta", "rmq-broker", "rmq-engine"]) {
       assert.ok(deps[tier].includes("rmq-config") && deps[tier].includes("rmq-credentials"));
     }
     assert.ok(deps["rmq-client"].includes("rmq-broker") && deps["rmq-client"].includes("rmq-engine"));

@@ -97,7 +97,7 @@ describe("network policy", () => {
     }
     const byName = (c: ResolvedCluster) => Object.fromEntries(portExposure(c).map((p) => [p.name, p.exposure]));
     assert.deepEqual(byName(combined), {
-      grpc: "internal", http: "admin", storage: "internal",
+      grpc: "internal", http: "admin", storage: "internal", gate: "internal",
       mqtt: "clients", mqtts: "clients", "mqtt-ws": "clients", "mqtt-wss": "clients", "mqtt-quic": "closed",
       kafka: "closed", amqp: "closed", nats: "closed", "nats-tls": "closed", "nats-ws": "closed", "nats-wss": "closed",
     });
@@ -179,7 +179,7 @@ describe("network policy", () => {
     const moved = resolveClusterArgs("rmq", { namespace: "mq", ports: { grpc: 2228, mqttTcp: 11883 } });
     const policies = build(moved, {});
     const ports = (name: string) => ((policies.find((p) => p.metadata?.name === name)?.spec?.ingress as any[])[0].ports as any[]).map((p) => p.port);
-    assert.deepEqual(ports("rmq-netpol-internal"), [2228, 58080, 1778]);
+    assert.deepEqual(ports("rmq-netpol-internal"), [2228, 58080, 1778, 1229]);
     assert.ok(ports("rmq-netpol-clients").includes(11883));
     assert.ok(!ports("rmq-netpol-clients").includes(1883));
   });

@@ -4,8 +4,9 @@ import { stringify } from "smol-toml";
 import { metaAddrs } from "../identity";
 import { listenerTlsConfig } from "../listener-tls";
 import { LISTENERS } from "../ports";
+import { pinTableDefaults } from "./table-defaults";
 import { metaTier, ResolvedCluster, ResolvedTier } from "../resolve";
-import { CONFIG_MOUNT_PATH, ENGINE_DATA_DIR, ROCKSDB_DIR } from "../versions";
+import { CONFIG_MOUNT_PATH, DATA_PATH, ENGINE_DATA_DIR, LOG_PATH, MEMBERSHIP_LOG, PRINT_CONF_TARGET } from "../versions";
 
 /**
  * Lines whose value each pod gets from its environment. RobustMQ replaces the value of a line
@@ -63,7 +64,9 @@ export function serverConfig(cluster: ResolvedCluster, tier: ResolvedTier): Reco
   setPath(doc, ENV_OVERRIDES.brokerId.key, ENV_OVERRIDES.brokerId.placeholder);
   setPath(doc, "roles", tier.roles);
   for (const l of LISTENERS) {
-    setPath(doc, l.configKey, cluster.ports[l.field]);
+    if (l.configKey !== undefined) {
+      setPath(doc, l.configKey, cluster.ports[l.field]);
+    }
   }
   doc.meta_addrs = metaAddrs(
     { statefulSet: meta.statefulSetName, headlessService: meta.headlessServiceName, idPrefix: meta.idPrefix, replicas: meta.replicas },
@@ -72,16 +75,18 @@ export function serverConfig(cluster: ResolvedCluster, tier: ResolvedTier): Reco
     cluster.ports.grpc,
   );
   setPath(doc, "log.log_config", `${CONFIG_MOUNT_PATH}/logger.toml`);
-  setPath(doc, "log.log_path", "./data/logs");
-  setPath(doc, "rocksdb.data_path", ROCKSDB_DIR);
+  setPath(doc, "log.log_path", LOG_PATH);
+  setPath(doc, "data_path", DATA_PATH);
   setPath(doc, "storage_runtime.data_path", [ENGINE_DATA_DIR]);
+  setPath(doc, "runtime.default_topic_replica_num", cluster.topicReplicas);
   setPath(doc, "admin.username", cluster.adminUsername);
   for (const o of [ENV_OVERRIDES.adminPassword, ENV_OVERRIDES.jwtSecret, ENV_OVERRIDES.mqttUsername, ENV_OVERRIDES.mqttPassword]) {
     setPath(doc, o.key, o.placeholder);
   }
   // Only the broker role serves TLS listeners, and only its pods mount the certificate.
   const withTls = cluster.listenerTls !== undefined && tier.roles.includes("broker") ? deepMerge(doc, listenerTlsConfig()) : doc;
-  return deepMerge(withTls, cluster.extraConfig);
+  // Writing a table (e.g. [runtime] for the replica count) must not change its other keys.
+  return pinTableDefaults(deepMerge(withTls, cluster.extraConfig));
 }
 
 const HEADER = [
@@ -95,10 +100,24 @@ export function renderServerToml(cluster: ResolvedCluster, tier: ResolvedTier): 
   return `${HEADER}${stringify(serverConfig(cluster, tier))}\n`;
 }
 
-/** Logs to stdout only: Kubernetes collects them, and nothing grows on the data volume. */
+const LEVELS = ["off", "error", "warn", "info", "debug", "trace"] as const;
+
+/** The less verbose of two levels. */
+function quieter(a: string, b: string): string {
+  return LEVELS.indexOf(a as never) <= LEVELS.indexOf(b as never) ? a : b;
+}
+
+/**
+ * logger.toml. Logs go to stdout (Kubernetes collects them); two exceptions, both for safety:
+ * - `print_conf` logs every credential at info on each start: its target is held at warn or
+ *   quieter in every sink, whatever logLevel says.
+ * - one line of RobustMQ's Raft manager is copied into a file on the data volume: the bootstrap
+ *   gate reads it to know that this volume's node has joined a Raft cluster (see versions.ts).
+ */
 export function renderLoggerToml(level: string): string {
   // async_nats is chatty at info; keep it at warn unless the user asked for less or for debugging.
   const quiet = level === "error" || level === "debug" || level === "trace" ? level : "warn";
+  const secrets = { path: PRINT_CONF_TARGET, level: quieter("warn", level) };
   return `${stringify({
     stdout: {
       kind: "console",
@@ -107,7 +126,17 @@ export function renderLoggerToml(level: string): string {
         { path: "async_nats", level: quiet },
         { path: "openraft", level },
         { path: "openraft::raft::responder", level: "error" },
+        secrets,
       ],
+    },
+    raft_membership: {
+      kind: "rolling_file",
+      targets: [{ path: MEMBERSHIP_LOG.target, level: "info" }, secrets],
+      rotation: "never",
+      directory: MEMBERSHIP_LOG.directory,
+      prefix: MEMBERSHIP_LOG.prefix,
+      suffix: MEMBERSHIP_LOG.suffix,
+      ansi: false,
     },
   })}\n`;
 }
