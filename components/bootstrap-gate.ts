@@ -10,11 +10,15 @@
 //   own "Multi-Raft started" line): pass at once. RobustMQ recovers its state, so a cold restart
 //   never waits for another pod, pod 0 included. The `_rocksdb` directory is no such proof:
 //   RobustMQ creates it before it even looks at Raft, so a pod that died before it joined has one.
-// - Any other meta pod answers on gRPC: pass. RobustMQ's own probe finds that peer and joins it.
+// - Any other meta pod serves its storage port: pass. That port opens only once the peer has
+//   registered through a Raft leader (meta pods carry the engine role), so RobustMQ's own probe
+//   finds a peer in a working cluster and its join succeeds. (The gRPC port opens before a node
+//   has even joined: a join through it can fail, and RobustMQ then exits; see topology.ts for
+//   why a restart after a failed join is the one thing an init container cannot guard.)
 // - Pod 0 only: pass when every other meta pod answers on the gate port, i.e. is itself an empty
 //   pod held by its gate. Only then may a node bootstrap, and only pod 0: so a second cluster
-//   can never be bootstrapped, not even by pod 0 coming back on an empty volume while its peers
-//   hold the cluster's state (they answer on gRPC, or stay silent while down; pod 0 then waits).
+//   cannot be bootstrapped by pod 0 coming back on an empty volume while its peers hold the
+//   cluster's state (they serve their storage port, or stay silent while down; pod 0 then waits).
 // - Otherwise wait. A pod other than 0 answers on the gate port while it waits.
 import type * as k8s from "@pulumi/kubernetes";
 import { POD_INDEX_ENV } from "./identity";
@@ -47,15 +51,15 @@ export const GATE_SCRIPT = [
   "fi",
   "while true; do",
   "  for peer in $others; do",
-  '    if nc -w 2 "${peer%:*}" "${peer##*:}" </dev/null >/dev/null 2>&1; then pass "meta peer $peer answers: this node joins it"; fi',
+  '    if nc -w 2 "${peer%:*}" "${peer##*:}" </dev/null >/dev/null 2>&1; then pass "meta peer $peer serves its storage port: this node joins its cluster"; fi',
   "  done",
   `  if [ "$${POD_INDEX_ENV}" = "0" ]; then`,
   "    held=yes",
   `    for peer in $others; do nc -w 2 "\${peer%:*}" "$${GATE_ENV.port}" </dev/null >/dev/null 2>&1 || held=no; done`,
   '    if [ "$held" = yes ]; then pass "every other meta pod is empty and held: pod 0 bootstraps the cluster"; fi',
-  '    echo "empty volume, no meta peer answers and not every peer is known to be empty: waiting"',
+  '    echo "empty volume, no meta peer serves and not every peer is known to be empty: waiting"',
   "  else",
-  '    echo "empty volume, no meta peer answers yet: waiting so that this node joins instead of bootstrapping"',
+  '    echo "empty volume, no meta peer serves yet: waiting so that this node joins instead of bootstrapping"',
   "  fi",
   "  sleep 2",
   "done",

@@ -35,11 +35,19 @@ const COMBINED = tier("combined", ["meta", "broker", "engine"], 1, {
   requests: { cpu: "500m", memory: "1Gi" },
   limits: { memory: "2Gi" },
 });
-const META = tier("meta", ["meta"], 1, {
+// The meta pods carry the engine role too. Every node exits at start-up while no engine node is
+// registered, and a meta-only pod reaches that check as soon as its Raft group works, racing the
+// engine pods to it: a meta pod that loses restarts, and while it is down a joining meta pod's join
+// fails, and that pod's container restarts without passing the bootstrap gate again (init
+// containers do not re-run), finds no peer and bootstraps a second cluster. A meta pod that is an
+// engine node registers itself before that check and never crashes for want of an engine. It also
+// serves the storage port once registered, the signal the gate waits for. The price: topic
+// replicas are placed on meta pods as on engine pods, so meta volumes hold topic data.
+const META = tier("meta", ["meta", "engine"], 1, {
   replicas: 3,
-  storageSize: "5Gi",
-  requests: { cpu: "250m", memory: "512Mi" },
-  limits: { memory: "1Gi" },
+  storageSize: "20Gi",
+  requests: { cpu: "500m", memory: "1Gi" },
+  limits: { memory: "2Gi" },
 });
 const BROKER = tier("broker", ["broker"], 2, {
   replicas: 2,

@@ -123,12 +123,14 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
     ? [
         bootstrapGateContainer({
           image: cluster.bootstrapGateImage,
+          // A peer's storage port opens only once that node has registered through a Raft leader:
+          // joining it then finds a leader. Its gRPC port opens before it has even joined.
           peers: Object.values(
             metaAddrs(
               { statefulSet: meta.statefulSetName, headlessService: meta.headlessServiceName, idPrefix: meta.idPrefix, replicas: meta.replicas },
               cluster.namespace,
               cluster.clusterDomain,
-              cluster.ports.grpc,
+              cluster.ports.storage,
             ),
           ),
           port: cluster.ports.bootstrapGate,

@@ -304,7 +304,8 @@ describe("cluster: probes and security per tier", () => {
     const { resources } = await runWithMocks(() =>
       new RobustMQCluster("rmq", { topology: "split", protocols: ["kafka", "mqtt"], meta: { startupTimeoutSeconds: 600 } }),
     );
-    const expectReady: Record<string, string> = { "rmq-meta": "grpc", "rmq-broker": "mqtt", "rmq-engine": "storage" };
+    // Meta pods are engine nodes too: their storage port opens once they registered through a leader.
+    const expectReady: Record<string, string> = { "rmq-meta": "storage", "rmq-broker": "mqtt", "rmq-engine": "storage" };
     for (const s of resources.filter((r) => r.type === STS)) {
       const c = container(s);
       assert.equal(c.readinessProbe.tcpSocket.port, expectReady[s.name], s.name);

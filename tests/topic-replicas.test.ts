@@ -27,19 +27,21 @@ describe("topics: replicas against the engine tier", () => {
   it("writes the derived value in every tier's server.toml (the [runtime] table's absence would mean 2)", () => {
     assert.deepEqual(replicaNum({}), [1], "one combined node: one copy, and Kafka topics can be created");
     assert.deepEqual(replicaNum({ combined: { replicas: 3 } }), [2]);
-    assert.deepEqual(replicaNum({ topology: "split" }), [2, 2, 2], "default split: 3 engine pods");
-    assert.deepEqual(replicaNum({ topology: "split", engine: { replicas: 2 } }), [1, 1, 1]);
-    assert.deepEqual(replicaNum({ topology: "split", engine: { replicas: 7 } }), [3, 3, 3], "three copies unless asked for more");
+    // Split: meta pods are engine nodes too, so 3 meta + 3 engine pods give 6 engine nodes.
+    assert.deepEqual(replicaNum({ topology: "split" }), [3, 3, 3], "three copies unless asked for more");
+    assert.deepEqual(replicaNum({ topology: "split", meta: { replicas: 1 }, engine: { replicas: 1 } }), [1, 1, 1]);
+    assert.deepEqual(replicaNum({ topology: "split", meta: { replicas: 1 }, engine: { replicas: 2 } }), [2, 2, 2]);
   });
 
   it("takes a value the engine tier can hold with one pod down", () => {
-    assert.deepEqual(replicaNum({ topology: "split", engine: { replicas: 5 }, extraConfig: { runtime: { default_topic_replica_num: 4 } } }), [4, 4, 4]);
+    assert.deepEqual(replicaNum({ topology: "split", engine: { replicas: 5 }, extraConfig: { runtime: { default_topic_replica_num: 7 } } }), [7, 7, 7]);
     assert.deepEqual(replicaNum({ topology: "split", extraConfig: { runtime: { default_topic_replica_num: 1 } } }), [1, 1, 1]);
   });
 
   it("refuses a value the engine tier cannot hold, naming the field", () => {
     for (const [args, max] of [
-      [{ topology: "split", extraConfig: { runtime: { default_topic_replica_num: 3 } } }, 2],
+      [{ topology: "split", meta: { replicas: 1 }, engine: { replicas: 2 }, extraConfig: { runtime: { default_topic_replica_num: 3 } } }, 2],
+      [{ topology: "split", extraConfig: { runtime: { default_topic_replica_num: 6 } } }, 5],
       [{ extraConfig: { runtime: { default_topic_replica_num: 2 } } }, 1],
       [{ combined: { replicas: 3 }, extraConfig: { runtime: { default_topic_replica_num: 0 } } }, 2],
     ] as Array<[RobustMQClusterArgs, number]>) {
