@@ -1,6 +1,6 @@
 // npm run render -- <stack>: writes the manifests of a stack to rendered/<stack>/.
 import * as path from "path";
-import { ROOT, writeRendered } from "./render-lib";
+import { ROOT, writeRendered } from "../offline/render";
 
 async function main(): Promise<void> {
   const stack = process.argv[2];

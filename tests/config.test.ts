@@ -9,14 +9,14 @@ import {
   FREE_TABLES,
   INTEGER_RANGES,
   KNOWN_CONFIG_KEYS,
-} from "../components/config/known-keys";
-import { ENV_OVERRIDES, envVarForKey, renderLoggerToml, renderServerToml, serverConfig } from "../components/config/server-toml";
-import { pinTableDefaults } from "../components/config/table-defaults";
-import { tomlString } from "../components/credentials";
-import { resolveClusterArgs } from "../components/resolve";
-import { flattenConfig, validateConfigKeys } from "../components/validation";
-import { ROBUSTMQ_VERSION } from "../components/versions";
-import { CREDENTIAL_ENV } from "../components/workload";
+} from "../components/rmq/config/known-keys";
+import { ENV_OVERRIDES, envVarForKey, renderLoggerToml, renderServerToml, serverConfig } from "../components/rmq/config/server-toml";
+import { pinTableDefaults } from "../components/rmq/config/table-defaults";
+import { tomlString } from "../components/cluster/credentials";
+import { resolveClusterArgs } from "../components/cluster/resolve";
+import { flattenConfig, validateConfigKeys } from "../components/validate/values";
+import { ROBUSTMQ_VERSION } from "../components/rmq/versions";
+import { CREDENTIAL_ENV } from "../components/workload/statefulset";
 
 // Everything is read from inside the repository: the key list the package ships, and upstream's
 // files kept as test data (tests/data/upstream, copied from RobustMQ at the tag).
@@ -32,7 +32,7 @@ interface RawKey {
   default_if_table_absent?: unknown;
   values?: string[];
 }
-const json = JSON.parse(fs.readFileSync(path.join(ROOT, "components", "config", "config-keys.v0.4.11.json"), "utf8")) as {
+const json = JSON.parse(fs.readFileSync(path.join(ROOT, "components", "rmq", "config", "config-keys.v0.4.11.json"), "utf8")) as {
   version: string;
   keys: Record<string, RawKey>;
   tables: string[];

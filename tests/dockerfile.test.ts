@@ -7,7 +7,7 @@ import * as path from "path";
 import { DockerfileParser, Env, From, Instruction } from "dockerfile-ast";
 import { dockerfileDeclarations } from "../components/image/resolve";
 import { SECRET_LIKE_NAME } from "../components/image/validation";
-import { BROKER_SERVER_BINARY, ROBUSTMQ_HOME } from "../components/versions";
+import { BROKER_SERVER_BINARY, ROBUSTMQ_HOME } from "../components/rmq/versions";
 
 const DOCKERFILE = path.resolve(__dirname, "..", "docker", "Dockerfile");
 const text = fs.readFileSync(DOCKERFILE, "utf8");

@@ -15,8 +15,8 @@ import {
   validateRepository,
 } from "../components/image";
 import { MANAGED_BUILD_ARGS } from "../components/image/resolve";
-import { RobustMQArgsError } from "../components/resolve";
-import { mockDigest, Registered, runWithMocks, valueOf } from "../scripts/mock-runtime";
+import { RobustMQArgsError } from "../components/cluster/resolve";
+import { mockDigest, Registered, runWithMocks, valueOf } from "../offline/mock-runtime";
 
 /** How Pulumi's mock runtime hands a secret input to a provider. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";

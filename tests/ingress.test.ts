@@ -10,9 +10,9 @@ import {
   MQTT_WEBSOCKET_PATH,
   resolveIngress,
   validateIngressArgs,
-} from "../components/ingress";
-import { adminServiceManifest, clientServiceManifest } from "../components/network";
-import { resolveClusterArgs, RobustMQArgsError } from "../components/resolve";
+} from "../components/features/ingress";
+import { adminServiceManifest, clientServiceManifest } from "../components/workload/services";
+import { resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
 import { validateManifest } from "./schema";
 
 const mqtt = resolveClusterArgs("rmq", { namespace: "mq", protocols: ["mqtt", "kafka"] });

@@ -2,10 +2,10 @@
 import { strict as assert } from "assert";
 import { parse } from "smol-toml";
 import { RobustMQCluster } from "../components";
-import { RobustMQClusterArgs } from "../components/args";
+import { RobustMQClusterArgs } from "../components/api/args";
 import { RobustMQImage, RobustMQImageArgs } from "../components/image";
-import { PHASES } from "../components/order";
-import { Registered, runWithMocks, valueOf } from "../scripts/mock-runtime";
+import { PHASES } from "../components/cluster/plan";
+import { Registered, runWithMocks, valueOf } from "../offline/mock-runtime";
 
 const IMAGE_ARGS: RobustMQImageArgs = {
   version: "v0.4.11",

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type { IVolume } from "kubernetes-models/v1/Volume";
-import { KNOWN_CONFIG_KEYS } from "../components/config/known-keys";
+import { KNOWN_CONFIG_KEYS } from "../components/rmq/config/known-keys";
 import {
   defaultListenerDnsNames,
   LISTENER_TLS_MOUNT_PATH,
@@ -9,11 +9,11 @@ import {
   listenerTlsVolume,
   resolveListenerTls,
   validateListenerTlsArgs,
-} from "../components/listener-tls";
-import { resolveClusterArgs, RobustMQArgsError } from "../components/resolve";
-import { flattenConfig, validateConfigKeys } from "../components/validation";
-import { CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, ROBUSTMQ_HOME } from "../components/versions";
-import { statefulSetManifest } from "../components/workload";
+} from "../components/features/listener-tls";
+import { resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
+import { flattenConfig, validateConfigKeys } from "../components/validate/values";
+import { CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, ROBUSTMQ_HOME } from "../components/rmq/versions";
+import { statefulSetManifest } from "../components/workload/statefulset";
 import { validateManifest } from "./schema";
 
 const cluster = resolveClusterArgs("rmq", { namespace: "mq" });

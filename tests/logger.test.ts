@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { parse } from "smol-toml";
-import { renderLoggerToml } from "../components/config/server-toml";
-import { LOG_LEVELS } from "../components/resolve";
-import { MEMBERSHIP_LOG, PRINT_CONF_TARGET } from "../components/versions";
+import { renderLoggerToml } from "../components/rmq/config/server-toml";
+import { LOG_LEVELS } from "../components/cluster/resolve";
+import { MEMBERSHIP_LOG, PRINT_CONF_TARGET } from "../components/rmq/versions";
 
 const VERBOSITY = ["off", "error", "warn", "info", "debug", "trace"];
 

@@ -1,17 +1,17 @@
 import { strict as assert } from "assert";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { podLabels } from "../components/labels";
+import { podLabels } from "../components/api/labels";
 import {
   NetworkPolicyArgs,
   networkPolicyManifests,
   portExposure,
   resolveNetworkPolicy,
   validateNetworkPolicyArgs,
-} from "../components/network-policy";
-import { LISTENERS } from "../components/ports";
-import { ResolvedCluster, resolveClusterArgs, RobustMQArgsError } from "../components/resolve";
-import { carriesBroker } from "../components/topology";
-import { tierPorts } from "../components/workload";
+} from "../components/features/network-policy";
+import { LISTENERS } from "../components/rmq/ports";
+import { ResolvedCluster, resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
+import { carriesBroker } from "../components/rmq/topology";
+import { tierPorts } from "../components/workload/statefulset";
 import { validateManifest } from "./schema";
 
 type Policy = INetworkPolicy;

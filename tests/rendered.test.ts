@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { MOCK_RANDOM_PREFIX } from "../scripts/mock-runtime";
-import { SECRET_PLACEHOLDER, writeRendered } from "../scripts/render-lib";
+import { MOCK_RANDOM_PREFIX } from "../offline/mock-runtime";
+import { SECRET_PLACEHOLDER, writeRendered } from "../offline/render";
 import { validateManifest } from "./schema";
 
 describe("render", () => {

@@ -4,8 +4,8 @@ import * as path from "path";
 import YAML from "yaml";
 import { deployStack } from "../stacks/program";
 import { OBJECT_KEYS, SECRET_KEYS, STACK_CONFIG_KEYS, TYPED_KEYS } from "../stacks/config";
-import { runWithMocks } from "../scripts/mock-runtime";
-import { loadStackConfig } from "../scripts/render-lib";
+import { runWithMocks } from "../offline/mock-runtime";
+import { loadStackConfig } from "../offline/render";
 
 const ROOT = path.join(__dirname, "..");
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type { IStorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
-import { resolveClusterArgs, RobustMQArgsError } from "../components/resolve";
+import { resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
 import {
   resolveStorageClass,
   StorageClassArgs,
@@ -8,7 +8,7 @@ import {
   storageClassName,
   tierStorageClassName,
   validateStorageClassArgs,
-} from "../components/storage-class";
+} from "../components/features/storage-class";
 import { validateManifest } from "./schema";
 
 const cluster = resolveClusterArgs("rmq", { namespace: "mq" });

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { parse } from "smol-toml";
-import { renderServerToml } from "../components/config/server-toml";
-import { RobustMQArgsError, resolveClusterArgs, topicReplicaLimit } from "../components/resolve";
+import { renderServerToml } from "../components/rmq/config/server-toml";
+import { RobustMQArgsError, resolveClusterArgs, topicReplicaLimit } from "../components/cluster/resolve";
 import { RobustMQClusterArgs } from "../components";
 
 function replicaNum(args: RobustMQClusterArgs): number[] {

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { RobustMQCluster } from "../components";
-import { RobustMQClusterArgs } from "../components/args";
-import { resolveClusterArgs, RobustMQArgsError } from "../components/resolve";
+import { RobustMQClusterArgs } from "../components/api/args";
+import { resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
 import {
   validateCidr,
   validateConfigKeys,
@@ -11,9 +11,9 @@ import {
   validateQuantity,
   validateReplicas,
   validateResources,
-} from "../components/validation";
-import { parseQuantity } from "../components/quantity";
-import { discardPendingOutputs, runWithMocks } from "../scripts/mock-runtime";
+} from "../components/validate/values";
+import { parseQuantity } from "../components/validate/quantity";
+import { discardPendingOutputs, runWithMocks } from "../offline/mock-runtime";
 
 function problemsOf(args: RobustMQClusterArgs, name = "rmq"): string[] {
   try {

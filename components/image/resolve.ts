@@ -3,8 +3,8 @@
 // that a local context exists, so a bad input fails before any resource is registered.
 import * as fs from "fs";
 import * as path from "path";
-import { RobustMQArgsError } from "../errors";
-import { Problems, validateNonEmptyString } from "../validation";
+import { RobustMQArgsError } from "../validate/errors";
+import { Problems, validateNonEmptyString } from "../validate/values";
 import { RobustMQImageArgs } from "./args";
 import {
   archOf,

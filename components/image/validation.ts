@@ -1,6 +1,6 @@
 // Pure validators of RobustMQImage arguments. Like ../validation.ts, each returns problems as
 // "field: what is wrong (what is accepted)" and never throws, so every problem is reported at once.
-import { Problems } from "../validation";
+import { Problems } from "../validate/values";
 
 export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];

@@ -21,11 +21,11 @@
 // built-in controller...). Kubelet probes come from the node and are not subject to them on
 // common CNIs.
 import type * as k8s from "@pulumi/kubernetes";
-import { isRecord, throwIfProblems, validateCidrList, validateFields, validateNamespaceList } from "./arg-checks";
-import { BROKER_ROLE_LABEL, instanceSelector, objectLabels } from "./labels";
-import { clientPorts, LISTENERS, Ports } from "./ports";
-import { ResolvedCluster } from "./resolve";
-import { Problems, validateDnsLabel } from "./validation";
+import { isRecord, throwIfProblems, validateCidrList, validateFields, validateNamespaceList } from "../validate/lists";
+import { BROKER_ROLE_LABEL, instanceSelector, objectLabels } from "../api/labels";
+import { clientPorts, LISTENERS, Ports } from "../rmq/ports";
+import { ResolvedCluster } from "../cluster/resolve";
+import { Problems, validateDnsLabel } from "../validate/values";
 
 /** Where connections may come from (or go to). Both lists together are a union. */
 export interface PeerArgs {

@@ -5,9 +5,9 @@
 // records its own settings), but a protected stack (prod) refuses the replacement, which is the
 // point: a changed disk type is a decision, not a side effect. See docs/OPERATIONS.md.
 import type * as k8s from "@pulumi/kubernetes";
-import { isRecord, throwIfProblems, validateFields } from "./arg-checks";
-import { objectLabels } from "./labels";
-import { ResolvedCluster, ResolvedTier } from "./resolve";
+import { isRecord, throwIfProblems, validateFields } from "../validate/lists";
+import { objectLabels } from "../api/labels";
+import { ResolvedCluster, ResolvedTier } from "../cluster/resolve";
 import {
   Problems,
   validateDnsSubdomain,
@@ -15,7 +15,7 @@ import {
   validateNonEmptyString,
   validateOneOf,
   validateStringMap,
-} from "./validation";
+} from "../validate/values";
 
 export const STORAGE_PRESETS = ["aws-ebs", "gce-pd", "azure-disk", "local-path", "custom"] as const;
 export type StoragePreset = (typeof STORAGE_PRESETS)[number];

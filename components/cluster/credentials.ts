@@ -3,8 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { stringify } from "smol-toml";
-import { RobustMQClusterArgs } from "./args";
-import { sha256 } from "./config/server-toml";
+import { RobustMQClusterArgs } from "../api/args";
+import { sha256 } from "../rmq/config/server-toml";
 import { credentialProblems } from "./resolve";
 
 export interface Credentials {

@@ -1,6 +1,6 @@
 // Pure validators. Each returns problems as "field: what is wrong (what is accepted)"; an empty
 // list means valid. They never throw, so resolveClusterArgs can report every problem at once.
-import { CONFIG_KEYS, CONFIG_KEYS_VERSION, CONFIG_TABLES, ConfigKeyModel } from "./config/known-keys";
+import { CONFIG_KEYS, CONFIG_KEYS_VERSION, CONFIG_TABLES, ConfigKeyModel } from "../rmq/config/known-keys";
 import { parseQuantity } from "./quantity";
 
 export type Problems = string[];

@@ -1,4 +1,4 @@
-import { Spread, TierArgs, TierName, Topology } from "./args";
+import { Spread, TierArgs, TierName, Topology } from "../api/args";
 
 export type Role = "meta" | "broker" | "engine";
 

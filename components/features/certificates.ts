@@ -4,8 +4,8 @@
 // @pulumi/kubernetes has no typed Certificate, so the manifest is a plain object the component
 // registers with `new k8s.apiextensions.CustomResource(name, manifest)`. It needs cert-manager's
 // CRDs in the cluster; the package does not install cert-manager.
-import { isRecord, validateFields } from "./arg-checks";
-import { Problems, validateDnsSubdomain, validateOneOf } from "./validation";
+import { isRecord, validateFields } from "../validate/lists";
+import { Problems, validateDnsSubdomain, validateOneOf } from "../validate/values";
 
 export const ISSUER_KINDS = ["Issuer", "ClusterIssuer"] as const;
 export type IssuerKind = (typeof ISSUER_KINDS)[number];

@@ -1,8 +1,8 @@
 // PodDisruptionBudgets: no voluntary disruption (drain, eviction) may break the Raft quorum.
 import type * as k8s from "@pulumi/kubernetes";
-import { objectLabels, selectorLabels } from "./labels";
-import { ResolvedCluster, ResolvedTier } from "./resolve";
-import { carriesMeta, quorum } from "./topology";
+import { objectLabels, selectorLabels } from "../api/labels";
+import { ResolvedCluster, ResolvedTier } from "../cluster/resolve";
+import { carriesMeta, quorum } from "../rmq/topology";
 
 /**
  * Meta-carrying tiers keep a majority of voters available (minAvailable = quorum: 3 voters -> 2,

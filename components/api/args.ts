@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { RobustMQImage } from "./image/image";
-import type { IngressArgs } from "./ingress";
-import type { ListenerTlsArgs } from "./listener-tls";
-import type { NetworkPolicyArgs } from "./network-policy";
-import { PortArgs, Protocol } from "./ports";
-import type { StorageClassArgs } from "./storage-class";
+import type { RobustMQImage } from "../image/image";
+import type { IngressArgs } from "../features/ingress";
+import type { ListenerTlsArgs } from "../features/listener-tls";
+import type { NetworkPolicyArgs } from "../features/network-policy";
+import { PortArgs, Protocol } from "../rmq/ports";
+import type { StorageClassArgs } from "../features/storage-class";
 
 export type Topology = "combined" | "split";
 export type TierName = "combined" | "meta" | "broker" | "engine";

@@ -1,9 +1,9 @@
 // Services: one headless Service per tier (stable pod DNS), the client Service and the admin Service.
 import type * as k8s from "@pulumi/kubernetes";
-import { BROKER_ROLE_LABEL, instanceSelector, objectLabels, selectorLabels } from "./labels";
-import { clientPorts } from "./ports";
-import { ResolvedCluster, ResolvedTier } from "./resolve";
-import { tierPorts } from "./workload";
+import { BROKER_ROLE_LABEL, instanceSelector, objectLabels, selectorLabels } from "../api/labels";
+import { clientPorts } from "../rmq/ports";
+import { ResolvedCluster, ResolvedTier } from "../cluster/resolve";
+import { tierPorts } from "./statefulset";
 
 /**
  * Headless Service that gives each pod of a tier its DNS name. publishNotReadyAddresses: peers must

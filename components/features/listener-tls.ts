@@ -7,12 +7,12 @@
 // RobustMQ reads the files when a listener starts: a renewed certificate is served after the pods
 // restart (see docs/OPERATIONS.md).
 import type * as k8s from "@pulumi/kubernetes";
-import { throwIfProblems, validateHostname } from "./arg-checks";
+import { throwIfProblems, validateHostname } from "../validate/lists";
 import { certificateManifest, CertificateManifest, CertManagerIssuerArgs, ResolvedIssuer, resolveIssuer, TlsSourceArgs, validateTlsSource } from "./certificates";
-import { serviceFqdn } from "./identity";
-import { objectLabels } from "./labels";
-import { ResolvedCluster } from "./resolve";
-import { Problems } from "./validation";
+import { serviceFqdn } from "../rmq/identity";
+import { objectLabels } from "../api/labels";
+import { ResolvedCluster } from "../cluster/resolve";
+import { Problems } from "../validate/values";
 
 export const LISTENER_TLS_MOUNT_PATH = "/etc/robustmq-tls";
 export const LISTENER_TLS_VOLUME = "listener-tls";

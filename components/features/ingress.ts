@@ -4,12 +4,12 @@
 // go through it: they reach the brokers through the client Service (LoadBalancer or NodePort).
 // WebSocket is HTTP until the Upgrade, so MQTT over WebSocket can share the Ingress and its TLS.
 import type * as k8s from "@pulumi/kubernetes";
-import { isRecord, throwIfProblems, validateFields, validateHostname } from "./arg-checks";
+import { isRecord, throwIfProblems, validateFields, validateHostname } from "../validate/lists";
 import { certificateManifest, CertificateManifest, CertManagerIssuerArgs, ResolvedIssuer, resolveIssuer, TlsSourceArgs, validateTlsSource } from "./certificates";
-import { objectLabels } from "./labels";
-import { LISTENERS, Protocol } from "./ports";
-import { ResolvedCluster } from "./resolve";
-import { Problems, validateDnsSubdomain, validateInteger, validateOneOf, validateStringMap } from "./validation";
+import { objectLabels } from "../api/labels";
+import { LISTENERS, Protocol } from "../rmq/ports";
+import { ResolvedCluster } from "../cluster/resolve";
+import { Problems, validateDnsSubdomain, validateInteger, validateOneOf, validateStringMap } from "../validate/values";
 
 /**
  * RobustMQ's WebSocket listener serves MQTT on exactly this path (axum route "/mqtt" in

@@ -2,9 +2,9 @@
 // builds is derived from this model; nothing downstream re-reads the raw args.
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { RobustMQClusterArgs, ServiceType, Spread, TierArgs, TierName, Topology } from "./args";
-import { DEFAULT_PORTS, LISTENERS, PROTOCOLS, Ports, Protocol } from "./ports";
-import { carriesMeta, POD_MANAGEMENT_POLICY, Role, tierKinds, TOPOLOGIES } from "./topology";
+import { RobustMQClusterArgs, ServiceType, Spread, TierArgs, TierName, Topology } from "../api/args";
+import { DEFAULT_PORTS, LISTENERS, PROTOCOLS, Ports, Protocol } from "../rmq/ports";
+import { carriesMeta, POD_MANAGEMENT_POLICY, Role, tierKinds, TOPOLOGIES } from "../rmq/topology";
 import {
   Problems,
   validateConfigKeys,
@@ -19,15 +19,15 @@ import {
   validateReplicas,
   validateResources,
   validateStringMap,
-} from "./validation";
-import { DEFAULT_BOOTSTRAP_GATE_IMAGE, DEFAULT_IMAGE } from "./versions";
-import { isRecord, validateCidrList } from "./arg-checks";
-import { RobustMQArgsError } from "./errors";
-import { RobustMQImage } from "./image/image";
-import { resolveIngress, ResolvedIngress, validateIngressArgs } from "./ingress";
-import { ResolvedListenerTls, resolveListenerTls, validateListenerTlsArgs } from "./listener-tls";
-import { ResolvedNetworkPolicy, resolveNetworkPolicy, validateNetworkPolicyArgs } from "./network-policy";
-import { ResolvedStorageClass, resolveStorageClass, tierStorageClassName, validateStorageClassArgs } from "./storage-class";
+} from "../validate/values";
+import { DEFAULT_BOOTSTRAP_GATE_IMAGE, DEFAULT_IMAGE } from "../rmq/versions";
+import { isRecord, validateCidrList } from "../validate/lists";
+import { RobustMQArgsError } from "../validate/errors";
+import { RobustMQImage } from "../image/image";
+import { resolveIngress, ResolvedIngress, validateIngressArgs } from "../features/ingress";
+import { ResolvedListenerTls, resolveListenerTls, validateListenerTlsArgs } from "../features/listener-tls";
+import { ResolvedNetworkPolicy, resolveNetworkPolicy, validateNetworkPolicyArgs } from "../features/network-policy";
+import { ResolvedStorageClass, resolveStorageClass, tierStorageClassName, validateStorageClassArgs } from "../features/storage-class";
 
 export { RobustMQArgsError };
 

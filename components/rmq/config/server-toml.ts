@@ -2,10 +2,10 @@
 import { createHash } from "crypto";
 import { stringify } from "smol-toml";
 import { metaAddrs } from "../identity";
-import { listenerTlsConfig } from "../listener-tls";
+import { listenerTlsConfig } from "../../features/listener-tls";
 import { LISTENERS } from "../ports";
 import { pinTableDefaults } from "./table-defaults";
-import { metaTier, ResolvedCluster, ResolvedTier } from "../resolve";
+import { metaTier, ResolvedCluster, ResolvedTier } from "../../cluster/resolve";
 import { CONFIG_MOUNT_PATH, DATA_PATH, ENGINE_DATA_DIR, LOG_PATH, MEMBERSHIP_LOG, PRINT_CONF_TARGET } from "../versions";
 
 /**

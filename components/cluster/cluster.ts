@@ -1,20 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { RobustMQClusterArgs, TierName } from "./args";
-import { renderLoggerToml, renderServerToml, sha256 } from "./config/server-toml";
+import { RobustMQClusterArgs, TierName } from "../api/args";
+import { renderLoggerToml, renderServerToml, sha256 } from "../rmq/config/server-toml";
 import { credentials, credentialsChecksum, secretData } from "./credentials";
-import { pdbManifest } from "./disruption";
-import { brokerId, serviceFqdn } from "./identity";
-import { objectLabels } from "./labels";
-import { ingressCertificateManifest, ingressEndpoints, ingressManifest } from "./ingress";
-import { listenerCertificateManifest } from "./listener-tls";
-import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "./network";
-import { networkPolicyManifests } from "./network-policy";
-import { storageClassManifest } from "./storage-class";
-import { PHASES, PhasedRegistry, PlanEntry } from "./order";
+import { pdbManifest } from "../workload/disruption";
+import { brokerId, serviceFqdn } from "../rmq/identity";
+import { objectLabels } from "../api/labels";
+import { ingressCertificateManifest, ingressEndpoints, ingressManifest } from "../features/ingress";
+import { listenerCertificateManifest } from "../features/listener-tls";
+import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "../workload/services";
+import { networkPolicyManifests } from "../features/network-policy";
+import { storageClassManifest } from "../features/storage-class";
+import { PHASES, PhasedRegistry, PlanEntry } from "./plan";
 import { ResolvedCluster, ResolvedTier, resolveClusterArgs } from "./resolve";
-import { carriesMeta } from "./topology";
-import { configMapKey, statefulSetManifest } from "./workload";
+import { carriesMeta } from "../rmq/topology";
+import { configMapKey, statefulSetManifest } from "../workload/statefulset";
 
 export interface ClusterEndpoints {
   /** mqtt://<client service>:<port>, when MQTT is enabled. */

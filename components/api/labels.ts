@@ -1,5 +1,5 @@
-import { ResolvedCluster, ResolvedTier } from "./resolve";
-import { carriesBroker, carriesMeta } from "./topology";
+import { ResolvedCluster, ResolvedTier } from "../cluster/resolve";
+import { carriesBroker, carriesMeta } from "../rmq/topology";
 
 export const BROKER_ROLE_LABEL = "robustmq.io/broker";
 export const META_ROLE_LABEL = "robustmq.io/meta";

@@ -1,7 +1,7 @@
 // Validators shared by the optional add-ons (storage class, ingress, network policy, listener TLS).
 // Same contract as validation.ts: pure, never throw, return "field: problem (what is accepted)".
 import { RobustMQArgsError } from "./errors";
-import { Problems, validateCidr, validateDnsLabel } from "./validation";
+import { Problems, validateCidr, validateDnsLabel } from "./values";
 
 /** The value must be a plain object whose keys are all in `accepted`. */
 export function validateFields(field: string, value: unknown, accepted: readonly string[]): Problems {

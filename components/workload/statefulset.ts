@@ -2,14 +2,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { bootstrapGateContainer } from "./bootstrap-gate";
-import { ENV_OVERRIDES } from "./config/server-toml";
-import { listenerTlsVolume } from "./listener-tls";
-import { brokerIdEnvValue, metaAddrs, POD_INDEX_ENV, POD_INDEX_LABEL } from "./identity";
-import { podLabels, selectorLabels } from "./labels";
-import { clientPorts, ExposedPort, readinessPort } from "./ports";
-import { metaTier, ResolvedCluster, ResolvedTier } from "./resolve";
-import { carriesBroker, carriesMeta } from "./topology";
-import { BROKER_SERVER_BINARY, CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, ROBUSTMQ_HOME } from "./versions";
+import { ENV_OVERRIDES } from "../rmq/config/server-toml";
+import { listenerTlsVolume } from "../features/listener-tls";
+import { brokerIdEnvValue, metaAddrs, POD_INDEX_ENV, POD_INDEX_LABEL } from "../rmq/identity";
+import { podLabels, selectorLabels } from "../api/labels";
+import { clientPorts, ExposedPort, readinessPort } from "../rmq/ports";
+import { metaTier, ResolvedCluster, ResolvedTier } from "../cluster/resolve";
+import { carriesBroker, carriesMeta } from "../rmq/topology";
+import { BROKER_SERVER_BINARY, CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, ROBUSTMQ_HOME } from "../rmq/versions";
 
 export const CONTAINER_NAME = "robustmq";
 export const BROKER_IP_ENV = "ROBUSTMQ_BROKER_IP";

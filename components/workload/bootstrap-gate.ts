@@ -21,8 +21,8 @@
 //   cluster's state (they serve their storage port, or stay silent while down; pod 0 then waits).
 // - Otherwise wait. A pod other than 0 answers on the gate port while it waits.
 import type * as k8s from "@pulumi/kubernetes";
-import { POD_INDEX_ENV } from "./identity";
-import { DATA_MOUNT_PATH, MEMBERSHIP_LOG, MEMBERSHIP_LOG_FILE } from "./versions";
+import { POD_INDEX_ENV } from "../rmq/identity";
+import { DATA_MOUNT_PATH, MEMBERSHIP_LOG, MEMBERSHIP_LOG_FILE } from "../rmq/versions";
 
 export const GATE_CONTAINER_NAME = "bootstrap-gate";
 export const GATE_ENV = {
