@@ -1,0 +1,221 @@
+// Executable lifecycle model of RobustMQCluster on Kubernetes (test utility, not shipped).
+// Every scenario renders the component (stacks or direct shapes) under Pulumi mocks and simulates
+// Pulumi, Kubernetes and RobustMQ v0.4.11 from the registered objects: see tests/lifecycle/.
+// The table printed at the end gives time-to-ready per scenario and shape.
+import { strict as assert } from "assert";
+import { accepts, parseLoggerToml } from "./lifecycle/logger";
+import { tiers } from "./lifecycle/inspect";
+import { applyEnvOverrides } from "./lifecycle/robustmq-config";
+import { formatTable } from "./lifecycle/report";
+import {
+  Outcome,
+  scenarioColdRestart,
+  scenarioCreate,
+  scenarioEngineOutage,
+  scenarioPodLoss,
+  scenarioRollingUpdate,
+  scenarioScaleOut,
+  scenarioZoneLoss,
+} from "./lifecycle/scenarios";
+import { coldRestartPod0Unschedulable, coldRestartPod0Wiped, joinFailsThenAlone } from "./lifecycle/scenarios-gate";
+import { Shape, SHAPES } from "./lifecycle/shapes";
+import { withMetaOnlyRoles, withOldDesign, withOldGate, withRocksdbExistsGate } from "./lifecycle/variants";
+
+/** Seeds of the creation sweep: start-up races depend on timing, so creation runs under many. */
+const CREATION_SEEDS = 100;
+
+const rows: Outcome[] = [];
+
+function describeOutcome(o: Outcome): string {
+  return `${o.shape} / ${o.scenario}: ${o.converged ? `ready after ${o.seconds} s` : "did not converge"}, ${o.bootstraps} Raft cluster(s), majority ${o.majority}${o.pulumi ? `, pulumi ${o.pulumi}` : ""}\n${o.notes.join("\n")}`;
+}
+
+/** The assertions every scenario makes. */
+function expectHealthy(o: Outcome): void {
+  rows.push(o);
+  assert.ok(o.converged, describeOutcome(o));
+  assert.ok((o.seconds as number) <= o.bound, `slower than the bound of ${o.bound} s: ${describeOutcome(o)}`);
+  assert.equal(o.bootstraps, 1, `more than one Raft cluster bootstrapped: ${describeOutcome(o)}`);
+  assert.equal(o.clusterIdsOnVolumes, 1, `volumes record ${o.clusterIdsOnVolumes} cluster ids: ${describeOutcome(o)}`);
+  assert.ok(o.majority === "kept" || o.majority === "n/a", `Raft majority lost during a voluntary operation (${o.majority}): ${describeOutcome(o)}`);
+}
+
+describe("lifecycle model", function () {
+  after(() => {
+    console.log(`\nLifecycle model: time to ready per scenario and shape (seed 1)\n${formatTable(rows)}\n`);
+  });
+
+  describe("model self-checks", () => {
+    it("routes a tracing line by the most specific target entry", () => {
+      const [a] = parseLoggerToml(
+        '[f]\nkind = "rolling_file"\ntargets = [{ path = "", level = "warn" }, { path = "meta_service::raft", level = "info" }]\n',
+      );
+      assert.ok(accepts(a, "meta_service::raft::manager", "info"));
+      assert.ok(!accepts(a, "meta_service::raftx", "info"));
+      assert.ok(!accepts(a, "broker_server::common", "info"));
+      assert.ok(accepts(a, "broker_server::common", "error"));
+    });
+    it("applies RobustMQ's env override rule only to existing lines of recognised sections", () => {
+      const text = 'broker_id = 0\n[log]\nlog_path = "./x"\n[admin] # comment\npassword = ""\n';
+      const out = applyEnvOverrides(text, { ROBUST_MQ_SERVER_BROKER_ID: "12", ROBUST_MQ_SERVER_LOG_LOG_PATH: '"./y"', ROBUST_MQ_SERVER_ADMIN_PASSWORD: '"p"' });
+      assert.equal(out, 'broker_id = 12\n[log]\nlog_path = "./y"\n[admin] # comment\npassword = ""\n');
+    });
+  });
+
+  describe("model self-checks against the component's objects", () => {
+    it("enforces NetworkPolicies: without the gate port in any ingress rule, creation deadlocks in the gate", async () => {
+      const shape = SHAPES.staging;
+      const d = await shape.render();
+      const gateEnv = [...d.objects.values()]
+        .flatMap((o) => (o.kind === "StatefulSet" ? (o.spec.template.spec.initContainers ?? []) : []))
+        .flatMap((c: any) => c.env ?? [])
+        .find((e: any) => e.name === "ROBUSTMQ_GATE_PORT");
+      if (gateEnv === undefined) {
+        return; // objects of a design without a gate port
+      }
+      for (const o of d.objects.values()) {
+        for (const rule of o.kind === "NetworkPolicy" ? (o.spec.ingress ?? []) : []) {
+          rule.ports = rule.ports?.filter((p: any) => String(p.port) !== String(gateEnv.value));
+        }
+      }
+      const o = await scenarioCreate(shape, 1, d);
+      assert.ok(!o.converged, describeOutcome(o));
+      assert.ok(o.notes.some((n) => n.includes("Init(bootstrap-gate)")), describeOutcome(o));
+    });
+  });
+
+  for (const shape of Object.values(SHAPES) as Shape[]) {
+    describe(shape.label, () => {
+      it("has the tiers the tests are named after", async () => {
+        assert.deepEqual(tiers(await shape.render()).map((t) => t.tier).sort(), [...shape.tiers].sort());
+      });
+      it("create from empty volumes (Pulumi apply order from the plan)", async () => expectHealthy(await scenarioCreate(shape)));
+      it("cold restart: every pod killed at once, volumes kept", async () => expectHealthy(await scenarioColdRestart(shape)));
+      for (const tier of shape.tiers) {
+        it(`rolling update of the ${tier} tier`, async () => expectHealthy(await scenarioRollingUpdate(shape, tier)));
+      }
+      for (const tier of shape.tiers) {
+        it(`scale-out of the ${tier} tier`, async () => expectHealthy(await scenarioScaleOut(shape, tier)));
+      }
+      for (const tier of shape.tiers) {
+        it(`loss of pod 0 of the ${tier} tier`, async () => expectHealthy(await scenarioPodLoss(shape, tier)));
+      }
+      if (shape === SHAPES.prod) {
+        it("loss of a zone: schedulable pods Ready, quorum kept, cluster serves", async () => expectHealthy(await scenarioZoneLoss(shape)));
+      }
+      it("engine-tier outage longer than the heartbeat timeout (60 s)", async () => expectHealthy(await scenarioEngineOutage(shape)));
+      it(`creation converges with one Raft cluster under ${CREATION_SEEDS} timing seeds`, async () => {
+        const bad: string[] = [];
+        let maxSeconds = 0;
+        let crashes = 0;
+        let seedsWithCrashes = 0;
+        let maxClusters = 0;
+        for (let seed = 1; seed <= CREATION_SEEDS; seed++) {
+          const o = await scenarioCreate(shape, seed);
+          maxSeconds = Math.max(maxSeconds, o.seconds ?? Infinity);
+          crashes += o.crashes;
+          seedsWithCrashes += o.crashes > 0 ? 1 : 0;
+          maxClusters = Math.max(maxClusters, o.bootstraps, o.clusterIdsOnVolumes);
+          if (!o.converged || o.bootstraps !== 1 || o.clusterIdsOnVolumes !== 1 || (o.seconds as number) > o.bound) {
+            bad.push(`seed ${seed}: ${describeOutcome(o)}`);
+          }
+        }
+        console.log(
+          `      sweep ${shape.label}: ${CREATION_SEEDS - bad.length}/${CREATION_SEEDS} ok, max time-to-ready ${maxSeconds} s, ` +
+            `${crashes} crashes in ${seedsWithCrashes} seeds, max Raft clusters ${maxClusters}`,
+        );
+        assert.deepEqual(bad.slice(0, 3), [], `${bad.length} of ${CREATION_SEEDS} seeds fail`);
+      });
+    });
+  }
+
+  describe("bootstrap gate (combined, 3 pods)", () => {
+    const shape = SHAPES.combined3;
+    it("cold restart with pod 0 unschedulable: the other pods recover and serve", async () => {
+      const o = coldRestartPod0Unschedulable(shape, await shape.render());
+      expectHealthy(o);
+    });
+    it("cold restart with pod 0 on an empty volume: still one Raft cluster", async () => {
+      expectHealthy(coldRestartPod0Wiped(shape, await shape.render()));
+    });
+    it("a fresh pod whose join failed and that is recreated while no peer answers waits: one Raft cluster", async () => {
+      expectHealthy(joinFailsThenAlone(shape, await shape.render(), true));
+    });
+    it("documents a limit of any init-container gate: a container restart after a failed join runs no gate (not asserted)", async () => {
+      const o = joinFailsThenAlone(shape, await shape.render(), false);
+      rows.push({ ...o, scenario: `${o.scenario} [limit, info]` });
+      assert.ok(!o.notes.some((n) => n.startsWith("precondition not met")), describeOutcome(o));
+    });
+  });
+
+  describe("wrong variants are caught", () => {
+    // (a) The old design as a whole: meta pods with roles = ["meta"] (server.toml text), Ready on
+    // gRPC, gate peers on gRPC, and the meta tier awaited alone before the engine tier is created.
+    for (const shape of [SHAPES.split312, SHAPES.staging, SHAPES.prod]) {
+      it(`(a) old design (meta-only meta pods, meta tier awaited alone, engine tier later) does not converge: ${shape.label}`, async () => {
+        const o = await scenarioCreate(shape, 1, withOldDesign(await shape.render()));
+        rows.push({ ...o, scenario: "create [variant a: old design]" });
+        const healthy = o.converged && o.bootstraps === 1;
+        assert.ok(!healthy, `the old design converged to one healthy cluster: ${describeOutcome(o)}`);
+        const crashed = o.world.events.some((e) => e.kind === "exit" && e.detail.includes("NotEnoughEngineNodes"));
+        assert.ok(crashed, `no meta pod crashed for want of an engine: ${describeOutcome(o)}`);
+      });
+    }
+    it("(a) for one meta pod, the model shows the old design converging after a crash (reported, not asserted)", async () => {
+      const shape = SHAPES.split111;
+      const o = await scenarioCreate(shape, 1, withOldDesign(await shape.render()));
+      rows.push({ ...o, scenario: "create [variant a: old design, info]" });
+    });
+    // (a') The converse: today's apply order (meta and engine tiers together) but meta-only meta
+    // pods (Ready on gRPC, gate on gRPC), the design of the split topology's first commit. Under
+    // seed 1 it forms one cluster (after NotEnoughEngineNodes crashes); the split brain it can form
+    // depends on the timing seed, so it is reported (rows and a sweep line), not asserted.
+    for (const shape of [SHAPES.split312, SHAPES.staging, SHAPES.prod]) {
+      it(`(a') meta-only meta pods with the new apply order: ${shape.label} (reported, not asserted)`, async () => {
+        const d = withMetaOnlyRoles(await shape.render());
+        const tag = "create [variant a': meta-only, new order, info]";
+        rows.push({ ...(await scenarioCreate(shape, 1, d)), scenario: tag });
+        let failed = 0;
+        let split = 0;
+        let crashed = 0;
+        let first: { seed: number; o: Outcome } | undefined;
+        for (let seed = 1; seed <= CREATION_SEEDS; seed++) {
+          const o = await scenarioCreate(shape, seed, d);
+          const bad = !o.converged || o.bootstraps !== 1 || (o.seconds as number) > o.bound;
+          failed += bad ? 1 : 0;
+          split += o.bootstraps > 1 ? 1 : 0;
+          crashed += o.crashes > 0 ? 1 : 0;
+          if (bad && first === undefined) {
+            first = { seed, o };
+          }
+        }
+        if (first !== undefined) {
+          rows.push({ ...first.o, scenario: `${tag.slice(0, -1)}, seed ${first.seed}]` });
+        }
+        console.log(
+          `      variant a' ${shape.label}: ${failed}/${CREATION_SEEDS} seeds fail, ${split} with 2+ Raft clusters, ${crashed} with crashes` +
+            (first ? `; first: seed ${first.seed}, ${first.o.bootstraps} Raft clusters` : ""),
+        );
+      });
+    }
+    it("(b) old gate (state path /robustmq/data/rocksdb): cold restart deadlocks when pod 0 is unschedulable", async () => {
+      const shape = SHAPES.combined3;
+      const o = coldRestartPod0Unschedulable(shape, withOldGate(await shape.render()));
+      rows.push({ ...o, scenario: `${o.scenario} [variant b: old gate]` });
+      assert.ok(!o.converged, describeOutcome(o));
+      assert.ok(o.notes.some((n) => n.startsWith("held in init")), `expected the peers held by their gate: ${describeOutcome(o)}`);
+    });
+    it("(b) old gate: pod 0 back on an empty volume while its peers are held bootstraps a second cluster", async () => {
+      const shape = SHAPES.combined3;
+      const o = coldRestartPod0Wiped(shape, withOldGate(await shape.render()));
+      rows.push({ ...o, scenario: `${o.scenario} [variant b: old gate]` });
+      assert.ok(o.bootstraps >= 2 && o.clusterIdsOnVolumes >= 2, describeOutcome(o));
+    });
+    it("(c) gate checking only that _rocksdb exists: a recreated fresh pod after a failed join bootstraps a second cluster", async () => {
+      const shape = SHAPES.combined3;
+      const o = joinFailsThenAlone(shape, withRocksdbExistsGate(await shape.render()), true);
+      rows.push({ ...o, scenario: `${o.scenario} [variant c: _rocksdb gate]` });
+      assert.ok(o.bootstraps >= 2 && o.clusterIdsOnVolumes >= 2, describeOutcome(o));
+    });
+  });
+});

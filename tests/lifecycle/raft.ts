@@ -1,0 +1,108 @@
+// The meta service's Raft clusters, reduced to what start-up depends on: membership, whether a
+// leader exists, and the registered-node table the leader keeps (FACTS.md "Start-up, in order").
+// State is held per cluster id, as if replicated perfectly to every member's volume.
+
+/** Election timeout: RobustMQ's is 10-20 s; the model takes the middle, deterministically. */
+export const ELECTION_TIMEOUT = 15;
+
+export interface RegisteredNode {
+  roles: string[];
+  lastHeartbeat: number;
+}
+
+export interface RaftCluster {
+  id: string;
+  bootstrappedBy: string;
+  bootstrappedAt: number;
+  /** broker ids of the members that bootstrapped or joined. */
+  voters: Set<string>;
+  leader?: string;
+  /** The last member that led, for `RaftWorld.resumeLeaderOnRestart`. */
+  lastLeader?: string;
+  /** Since when a majority is up without a leader (an election ends ELECTION_TIMEOUT later). */
+  candidateSince?: number;
+  nodes: Map<string, RegisteredNode>;
+  /** Leader changes, for reports. */
+  elections: number;
+}
+
+export function majority(voters: number): number {
+  return Math.floor(voters / 2) + 1;
+}
+
+export class RaftWorld {
+  readonly clusters = new Map<string, RaftCluster>();
+  /**
+   * Off (the contract): a leader comes ELECTION_TIMEOUT after a majority is available, even when
+   * the restarted node is the one that led. On: openraft's "a restarted leader stays leader if
+   * possible" taken at its word, the last leader resumes at once when it is back with a majority.
+   * Only for sensitivity checks (set the static default before the worlds are created).
+   */
+  static resumeLeaderOnRestartDefault = false;
+  resumeLeaderOnRestart = RaftWorld.resumeLeaderOnRestartDefault;
+  private counter = 0;
+
+  /** A new single-node cluster; openraft's initialize() elects its only member at once. */
+  bootstrap(by: string, now: number): RaftCluster {
+    const c: RaftCluster = {
+      id: `cluster-${++this.counter}`,
+      bootstrappedBy: by,
+      bootstrappedAt: now,
+      voters: new Set([by]),
+      leader: by,
+      lastLeader: by,
+      nodes: new Map(),
+      elections: 1,
+    };
+    this.clusters.set(c.id, c);
+    return c;
+  }
+
+  get(id: string | undefined): RaftCluster | undefined {
+    return id === undefined ? undefined : this.clusters.get(id);
+  }
+
+  /**
+   * One step of every cluster. `alive(c)` gives the voters whose process runs with Raft started;
+   * `timeoutOf(c)` the leader's heartbeat timeout (s).
+   * - a leader exists only while a majority of voters is alive, and only while it is alive itself;
+   * - without one, an election completes ELECTION_TIMEOUT after a majority is (again) available;
+   * - a new leader gives every registered node a fresh grace period;
+   * - the leader drops nodes whose last heartbeat is older than the timeout.
+   */
+  step(now: number, alive: (c: RaftCluster) => Set<string>, timeoutOf: (c: RaftCluster) => number): void {
+    for (const c of this.clusters.values()) {
+      const up = alive(c);
+      const hasMajority = up.size >= majority(c.voters.size);
+      if (c.leader !== undefined && (!up.has(c.leader) || !hasMajority)) {
+        c.leader = undefined;
+        c.candidateSince = undefined;
+      }
+      if (c.leader === undefined) {
+        if (!hasMajority) {
+          c.candidateSince = undefined;
+        } else {
+          c.candidateSince ??= now;
+          const resume = this.resumeLeaderOnRestart && c.lastLeader !== undefined && up.has(c.lastLeader);
+          if (resume || now - c.candidateSince >= ELECTION_TIMEOUT) {
+            c.leader = resume ? c.lastLeader : [...up].sort((a, b) => Number(a) - Number(b))[0];
+            c.lastLeader = c.leader;
+            c.candidateSince = undefined;
+            c.elections++;
+            for (const n of c.nodes.values()) {
+              n.lastHeartbeat = now;
+            }
+          }
+        }
+      }
+      if (c.leader !== undefined) {
+        const timeout = timeoutOf(c);
+        for (const [id, n] of c.nodes) {
+          if (now - n.lastHeartbeat > timeout) {
+            c.nodes.delete(id);
+          }
+        }
+      }
+    }
+  }
+}

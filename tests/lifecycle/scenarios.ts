@@ -1,0 +1,210 @@
+// Lifecycle scenarios: each starts from an empty cluster of nodes, runs `pulumi up` of the
+// rendered objects, then applies one event and measures how long until every pod is Ready again.
+// Bounds (seconds, from the event) and why are below.
+import type { Deployment } from "./objects";
+import { allReady, crashesSince, MajorityWatch, podsOfTier, podSummary, serves, TierInfo, tiers } from "./inspect";
+import { PulumiUp } from "./pulumi";
+import type { Shape } from "./shapes";
+import { Pod, World } from "./world";
+
+export const BOUNDS = {
+  /** Creation: every StatefulSet must pass Pulumi's 10-minute await; the whole `up` within 10 min. */
+  create: 600,
+  /** Cold restart: Raft recovery, one election (15 s) and start-up, with crash back-off headroom. */
+  coldRestart: 300,
+  /** Rolling update: one pod at a time, each within Pulumi's await window. */
+  rollingUpdate: 600,
+  /** Scale-out: new pods join and the changed config rolls every tier, all within one await window. */
+  scaleOut: 600,
+  /** One pod lost: recreated on its volume, plus an election when it led. */
+  podLoss: 180,
+  /** Zone loss: the pods that can still run keep (or regain) Ready. */
+  zoneLoss: 300,
+  /** Engine outage: 60 s down, then the engines re-register; counted from the outage start. */
+  engineOutage: 300,
+};
+/** How long a scenario is simulated before it counts as not converging. */
+const LIMIT = 1500;
+
+export interface Outcome {
+  shape: string;
+  scenario: string;
+  converged: boolean;
+  /** Seconds from the event to convergence (undefined: did not converge). */
+  seconds?: number;
+  bound: number;
+  /** Raft clusters bootstrapped over the whole history, and distinct ids on the volumes. */
+  bootstraps: number;
+  clusterIdsOnVolumes: number;
+  /** Majority kept during a voluntary operation; "n/a" when no cluster had 3+ voters. */
+  majority: "kept" | "n/a" | string;
+  /** RobustMQ processes that exited on their own (not killed) since the event. */
+  crashes: number;
+  pulumi?: string;
+  notes: string[];
+  world: World;
+}
+
+/** Converged: every pod Ready and the cluster serves (leader, a registered engine, a Ready broker). */
+function settled(w: World): boolean {
+  return allReady(w) && serves(w);
+}
+
+function outcome(shape: Shape, scenario: string, w: World, bound: number, converged: boolean, since: number, extra: Partial<Outcome> = {}): Outcome {
+  return {
+    shape: shape.label,
+    scenario,
+    converged,
+    seconds: converged ? w.t - since : undefined,
+    bound,
+    bootstraps: w.raft.clusters.size,
+    clusterIdsOnVolumes: w.clusterIdsOnVolumes().size,
+    majority: "n/a",
+    crashes: crashesSince(w, since),
+    notes: converged ? [] : [podSummary(w)],
+    world: w,
+    ...extra,
+  };
+}
+
+function pulumiResult(up: PulumiUp): string {
+  if (up.succeeded) {
+    return "ok";
+  }
+  const failed = up.failures.map((s) => `${s.entry.name}: ${s.error}`);
+  const never = up.steps.filter((s) => s.state === "pending").map((s) => s.entry.name);
+  return failed.length > 0 ? `failed (${failed.join("; ")}; never created: ${never.length})` : "running";
+}
+
+/** `pulumi up` from nothing, until it finishes and every pod is Ready (or LIMIT). */
+export function createCluster(shape: Shape, d: Deployment, seed = 1, limit = LIMIT): { w: World; up: PulumiUp; converged: boolean } {
+  const w = new World(shape.nodes, seed);
+  const up = new PulumiUp(w, d);
+  const converged = w.runUntil(() => (up.finished && up.succeeded && settled(w)) || (up.finished && !up.succeeded), limit) && up.succeeded;
+  return { w, up, converged };
+}
+
+async function fromCreated(shape: Shape, scenario: string, bound: number, seed: number, d?: Deployment) {
+  const dep = d ?? (await shape.render());
+  const c = createCluster(shape, dep, seed);
+  if (!c.converged) {
+    return { dep, ...c, failed: outcome(shape, scenario, c.w, bound, false, 0, { pulumi: pulumiResult(c.up), notes: ["creation did not converge", podSummary(c.w)] }) };
+  }
+  return { dep, ...c, failed: undefined };
+}
+
+export async function scenarioCreate(shape: Shape, seed = 1, d?: Deployment): Promise<Outcome> {
+  const dep = d ?? (await shape.render());
+  const { w, up, converged } = createCluster(shape, dep, seed);
+  return outcome(shape, "create", w, BOUNDS.create, converged, 0, { pulumi: pulumiResult(up) });
+}
+
+export async function scenarioColdRestart(shape: Shape, seed = 1): Promise<Outcome> {
+  const s = await fromCreated(shape, "cold restart", BOUNDS.coldRestart, seed);
+  if (s.failed) {
+    return s.failed;
+  }
+  const w = s.w;
+  const t0 = w.t;
+  for (const p of [...w.pods.values()]) {
+    w.deletePod(p, { force: true });
+  }
+  const ok = w.runUntil(() => settled(w), LIMIT);
+  return outcome(shape, "cold restart", w, BOUNDS.coldRestart, ok, t0);
+}
+
+/** Applies `next` over the running world like a second `pulumi up`, watching the Raft majority. */
+function applyUpdate(shape: Shape, scenario: string, bound: number, w: World, prev: Deployment, next: Deployment): Outcome {
+  const t0 = w.t;
+  const watch = new MajorityWatch(w).start();
+  const up = new PulumiUp(w, next, prev);
+  const ok = w.runUntil(() => up.finished && (!up.succeeded || settled(w)), LIMIT) && up.succeeded;
+  watch.stop();
+  return outcome(shape, scenario, w, bound, ok, t0, { pulumi: pulumiResult(up), majority: watch.lost ?? (watch.checked ? "kept" : "n/a") });
+}
+
+export async function scenarioRollingUpdate(shape: Shape, tierName: string, seed = 1): Promise<Outcome> {
+  const scenario = `rolling update [${tierName}]`;
+  const s = await fromCreated(shape, scenario, BOUNDS.rollingUpdate, seed);
+  if (s.failed) {
+    return s.failed;
+  }
+  const next = await shape.render();
+  const t = tiers(next).find((x) => x.tier === tierName) as TierInfo;
+  // A pod template change (what `kubectl rollout restart` does): a new annotation.
+  const sts = next.objects.get(t.name);
+  sts.spec.template.metadata.annotations = { ...(sts.spec.template.metadata.annotations ?? {}), "lifecycle-model/rollout": "1" };
+  return applyUpdate(shape, scenario, BOUNDS.rollingUpdate, s.w, s.dep, next);
+}
+
+export async function scenarioScaleOut(shape: Shape, tierName: string, seed = 1): Promise<Outcome> {
+  const scenario = `scale-out [${tierName}]`;
+  const s = await fromCreated(shape, scenario, BOUNDS.scaleOut, seed);
+  if (s.failed) {
+    return s.failed;
+  }
+  const t = tiers(s.dep).find((x) => x.tier === tierName) as TierInfo;
+  // Meta-carrying tiers grow by 2 so the voter count stays odd.
+  const next = await shape.render({ [tierName]: t.replicas + (t.roles.includes("meta") ? 2 : 1) });
+  return applyUpdate(shape, scenario, BOUNDS.scaleOut, s.w, s.dep, next);
+}
+
+export async function scenarioPodLoss(shape: Shape, tierName: string, seed = 1): Promise<Outcome> {
+  const scenario = `pod loss [${tierName}]`;
+  const s = await fromCreated(shape, scenario, BOUNDS.podLoss, seed);
+  if (s.failed) {
+    return s.failed;
+  }
+  const w = s.w;
+  const t = tiers(s.dep).find((x) => x.tier === tierName) as TierInfo;
+  // Pod 0: the bootstrapper and usually the Raft leader, the worst one to lose.
+  const t0 = w.t;
+  w.deletePod(podsOfTier(w, t)[0], { force: true });
+  const ok = w.runUntil(() => settled(w), LIMIT);
+  return outcome(shape, scenario, w, BOUNDS.podLoss, ok, t0);
+}
+
+export async function scenarioZoneLoss(shape: Shape, seed = 1): Promise<Outcome> {
+  const scenario = "zone loss";
+  const s = await fromCreated(shape, scenario, BOUNDS.zoneLoss, seed);
+  if (s.failed) {
+    return s.failed;
+  }
+  const w = s.w;
+  const metaPods = tiers(s.dep)
+    .filter((t) => t.roles.includes("meta"))
+    .flatMap((t) => podsOfTier(w, t));
+  const zones = [...new Set([...w.nodes.values()].map((n) => n.zone))];
+  const metaIn = (z: string) => metaPods.filter((p) => w.nodes.get(p.node as string)?.zone === z).length;
+  const zone = zones.sort((a, b) => metaIn(b) - metaIn(a) || (a < b ? -1 : 1))[0];
+  const t0 = w.t;
+  const watch = new MajorityWatch(w).start();
+  w.loseNodes([...w.nodes.values()].filter((n) => n.zone === zone).map((n) => n.name));
+  // Converged once the node lifecycle has collected the lost pods and everything else serves.
+  const collected = () => ![...w.pods.values()].some((p) => p.nodeLostAt !== undefined);
+  const ok = w.runUntil(() => collected() && allReady(w, { exceptLost: true }) && serves(w), LIMIT);
+  watch.stop();
+  return outcome(shape, scenario, w, BOUNDS.zoneLoss, ok, t0, {
+    majority: watch.lost ?? (watch.checked ? "kept" : "n/a"),
+    notes: [`lost ${zone} (${metaIn(zone)} meta-role pods)`, ...(ok ? [] : [podSummary(w)])],
+  });
+}
+
+export async function scenarioEngineOutage(shape: Shape, seed = 1): Promise<Outcome> {
+  const scenario = "engine outage 60s";
+  const s = await fromCreated(shape, scenario, BOUNDS.engineOutage, seed);
+  if (s.failed) {
+    return s.failed;
+  }
+  const w = s.w;
+  const t0 = w.t;
+  const engines: Pod[] = tiers(s.dep)
+    .filter((t) => t.roles.includes("engine"))
+    .flatMap((t) => podsOfTier(w, t));
+  for (const p of engines) {
+    w.holdPod(p, 60);
+  }
+  w.run(60);
+  const ok = w.runUntil(() => settled(w), LIMIT);
+  return outcome(shape, scenario, w, BOUNDS.engineOutage, ok, t0);
+}

@@ -1,0 +1,90 @@
+// The deployments the scenarios run: the three stacks as their config renders them, and shapes
+// built directly with RobustMQCluster. Each renders through Pulumi mocks, so the model reads the
+// objects the component registers; re-rendering with other replica counts is how a scale-out is
+// applied (the component recomputes meta_addrs and everything derived from it).
+import { RobustMQCluster } from "../../components";
+import type { RobustMQClusterArgs } from "../../components/args";
+import { runWithMocks } from "../../scripts/mock-runtime";
+import { loadStackConfig } from "../../scripts/render-lib";
+import { deployStack } from "../../stacks/program";
+import { copyDeployment, Deployment, deploymentOf } from "./objects";
+import type { NodeSpec } from "./world";
+
+export interface Shape {
+  label: string;
+  nodes: NodeSpec[];
+  /** Tier names, to name the tests; a test checks them against the rendered objects. */
+  tiers: string[];
+  /** Renders the shape, with replica counts per tier ("combined", "meta", ...) overridden. */
+  render(replicas?: Record<string, number>): Promise<Deployment>;
+}
+
+/** `zones` zones (a, b, c, ...) of `perZone` nodes each. */
+export function nodesInZones(zones: number, perZone: number): NodeSpec[] {
+  const out: NodeSpec[] = [];
+  for (let z = 0; z < zones; z++) {
+    const zone = `zone-${String.fromCharCode(97 + z)}`;
+    for (let n = 1; n <= perZone; n++) {
+      out.push({ name: `${zone}-node-${n}`, zone });
+    }
+  }
+  return out;
+}
+
+function cached(render: (replicas: Record<string, number>) => Promise<Deployment>): Shape["render"] {
+  const cache = new Map<string, Promise<Deployment>>();
+  return async (replicas = {}) => {
+    const key = JSON.stringify(Object.entries(replicas).sort());
+    if (!cache.has(key)) {
+      cache.set(key, render(replicas));
+    }
+    return copyDeployment(await (cache.get(key) as Promise<Deployment>));
+  };
+}
+
+/** A stack of stacks/, rendered from its Pulumi.<stack>.yaml like `npm run render` does. */
+export function stackShape(stack: string, nodes: NodeSpec[], tiers: string[]): Shape {
+  return {
+    label: `stack:${stack}`,
+    nodes,
+    tiers,
+    render: cached(async (replicas) => {
+      const { config, secretKeys } = loadStackConfig(stack);
+      for (const [tier, n] of Object.entries(replicas)) {
+        config[tier === "combined" ? "robustmq:replicas" : `robustmq:${tier}Replicas`] = String(n);
+      }
+      const { resources, result } = await runWithMocks(() => deployStack(), { config, secretKeys, stack });
+      return deploymentOf(resources, result.cluster.plan);
+    }),
+  };
+}
+
+/** `new RobustMQCluster("rmq", args)` with replicas per tier. */
+export function directShape(label: string, args: RobustMQClusterArgs, replicas: Record<string, number>, nodes: NodeSpec[]): Shape {
+  return {
+    label,
+    nodes,
+    tiers: Object.keys(replicas),
+    render: cached(async (override) => {
+      const tiers: Record<string, unknown> = {};
+      for (const [tier, n] of Object.entries({ ...replicas, ...override })) {
+        tiers[tier] = { ...((args as Record<string, any>)[tier] ?? {}), replicas: n };
+      }
+      const { resources, result } = await runWithMocks(() => new RobustMQCluster("rmq", { ...args, ...tiers }));
+      return deploymentOf(resources, result.plan);
+    }),
+  };
+}
+
+const SPLIT = ["meta", "engine", "broker"];
+
+export const SHAPES = {
+  dev: stackShape("dev", nodesInZones(1, 1), ["combined"]),
+  staging: stackShape("staging", nodesInZones(3, 2), SPLIT),
+  // prod: hard host anti-affinity and hard zone spread; 3 nodes per zone so a +2 meta scale-out fits.
+  prod: stackShape("prod", nodesInZones(3, 3), SPLIT),
+  combined1: directShape("combined-1", { topology: "combined" }, { combined: 1 }, nodesInZones(3, 2)),
+  combined3: directShape("combined-3", { topology: "combined" }, { combined: 3 }, nodesInZones(3, 2)),
+  split111: directShape("split-1/1/1", { topology: "split" }, { meta: 1, engine: 1, broker: 1 }, nodesInZones(3, 2)),
+  split312: directShape("split-3/1/2", { topology: "split" }, { meta: 3, engine: 2, broker: 1 }, nodesInZones(3, 2)),
+};
