@@ -1,7 +1,7 @@
 // What the model reads: the objects a program registered (as Pulumi mocks saw their inputs) and the
 // apply plan the component recorded. Nothing here restates a decision of the component: every
 // number, name and port below is read from these objects.
-import type { Registered } from "../../scripts/mock-runtime";
+import type { Registered } from "../../offline/mock-runtime";
 import { clone } from "./util";
 
 /** One entry of `RobustMQCluster.plan`: apply order with dependencies (phases are only labels). */

@@ -3,9 +3,9 @@
 // objects the component registers; re-rendering with other replica counts is how a scale-out is
 // applied (the component recomputes meta_addrs and everything derived from it).
 import { RobustMQCluster } from "../../components";
-import type { RobustMQClusterArgs } from "../../components/args";
-import { runWithMocks } from "../../scripts/mock-runtime";
-import { loadStackConfig } from "../../scripts/render-lib";
+import type { RobustMQClusterArgs } from "../../components";
+import { runWithMocks } from "../../offline/mock-runtime";
+import { loadStackConfig } from "../../offline/render";
 import { deployStack } from "../../stacks/program";
 import { copyDeployment, Deployment, deploymentOf } from "./objects";
 import type { NodeSpec } from "./world";
