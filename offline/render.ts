@@ -39,17 +39,18 @@ function typeOk(value: unknown, type: SchemaType, items?: { type: SchemaType }):
 }
 
 /**
- * Reads stacks/Pulumi.<stack>.yaml as the Pulumi CLI would hand it to the program (strings, JSON for
- * other values), checking declared keys against Pulumi.yaml's schema like the CLI does.
+ * Reads <dir>/Pulumi.<stack>.yaml (dir: the project's stacks/ by default) as the Pulumi CLI would
+ * hand it to the program (strings, JSON for other values), checking declared keys against
+ * Pulumi.yaml's schema like the CLI does.
  */
-export function loadStackConfig(stack: string): StackConfig {
-  const file = path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`);
+export function loadStackConfig(stack: string, dir: string = path.join(ROOT, "stacks")): StackConfig {
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
   if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(file)) {
     const stacks = fs
-      .readdirSync(path.join(ROOT, "stacks"))
+      .readdirSync(dir)
       .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
       .filter(Boolean);
-    throw new Error(`unknown stack "${stack}" (stacks: ${stacks.join(", ")})`);
+    throw new Error(`unknown stack "${stack}" (stacks in ${dir}: ${stacks.join(", ")})`);
   }
   const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
   const declared = schema();
@@ -64,7 +65,7 @@ export function loadStackConfig(stack: string): StackConfig {
     }
     const decl = key === undefined ? undefined : declared[key];
     if (decl !== undefined && !typeOk(value, decl.type, decl.items)) {
-      throw new Error(`${path.relative(ROOT, file)}: ${fullKey}: expected ${decl.type}${decl.items ? ` of ${decl.items.type}` : ""}, got ${JSON.stringify(value)}`);
+      throw new Error(`${path.relative(process.cwd(), file)}: ${fullKey}: expected ${decl.type}${decl.items ? ` of ${decl.items.type}` : ""}, got ${JSON.stringify(value)}`);
     }
     config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
   }

@@ -1,7 +1,10 @@
-// Maps stack configuration (robustmq:* keys) to RobustMQCluster arguments. Type errors name the key;
+// Maps stack configuration (robustmq:* keys) to RobustMQCluster arguments. One table, STACK_CONFIG,
+// says for every key its kind, where its value goes and its description; Pulumi.yaml's `config:`
+// schema is that table's typed keys (tests/stacks.test.ts checks it). Type errors name the key;
 // value errors are left to the component, whose messages name the argument.
 import * as pulumi from "@pulumi/pulumi";
-import { RobustMQClusterArgs, TierArgs } from "../components";
+import { suggest } from "../components/validate/values";
+import type { RobustMQClusterArgs, TierArgs } from "../components";
 import type { RobustMQImageArgs } from "../components/image";
 
 export const CONFIG_NAMESPACE = "robustmq";
@@ -13,9 +16,155 @@ export class StackConfigError extends Error {
   }
 }
 
+/** How a key's value is written in the stack file and read by the program. */
+export type ConfigKind = "string" | "integer" | "boolean" | "stringList" | "object" | "secret";
+
+/**
+ * Where a key's value goes:
+ * - `arg`: a dotted path in RobustMQClusterArgs ("meta.replicas", "clientService.annotations"). A
+ *   path under a tier ("meta.", "combined.", ...) applies only when the topology has that tier.
+ * - `eachTier`: the same value for that field of every tier of the topology (hostSpread).
+ * - `byTier`: a map from tier name to the value of that field of the tier (resources).
+ * - `setting`: a dotted path in StackSettings outside the args (name, protect, imageBuild).
+ * A path inside another key's path ("imageBuild.registry.username" in "imageBuild") applies only
+ * with that key set, and then replaces what that key's value holds there, set or not.
+ */
+export type Destination =
+  | { arg: ArgPath }
+  | { eachTier: keyof TierArgs }
+  | { byTier: keyof TierArgs }
+  | { setting: SettingPath };
+
+/** The tiers a topology can have; each is a RobustMQClusterArgs field of type TierArgs. */
+const TIER_NAMES = ["combined", "meta", "broker", "engine"] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
+type TierName = (typeof TIER_NAMES)[number];
+
+export type ArgPath =
+  | keyof RobustMQClusterArgs
+  | `${TierName}.${keyof TierArgs}`
+  | `clientService.${keyof NonNullable<RobustMQClusterArgs["clientService"]>}`;
+export type SettingPath = "name" | "protect" | "imageBuild" | `imageBuild.registry.${keyof RobustMQImageArgs["registry"]}`;
+
+export interface StackConfigKey {
+  key: string;
+  kind: ConfigKind;
+  to: Destination;
+  /** Value when the key is unset. Unset keys otherwise leave the argument to the component's default. */
+  default?: string | boolean;
+  /** What the key does; Pulumi.yaml's description for typed keys. */
+  description: string;
+}
+
+const arg = (path: ArgPath): Destination => ({ arg: path });
+
+/** Every stack config key the program reads. */
+export const STACK_CONFIG: readonly StackConfigKey[] = [
+  { key: "name", kind: "string", to: { setting: "name" }, default: "robustmq",
+    description: "Name of the RobustMQCluster component and prefix of every Kubernetes object (DNS label, <= 40 chars). Default robustmq." },
+  { key: "namespace", kind: "string", to: arg("namespace"),
+    description: "Namespace to deploy into (created with the restricted Pod Security label). Default the name." },
+  { key: "topology", kind: "string", to: arg("topology"), default: "combined",
+    description: "combined (every node runs meta+broker+engine) or split (separate meta, broker and engine tiers). Default combined." },
+  { key: "protocols", kind: "stringList", to: arg("protocols"),
+    description: "Protocols exposed to clients, from mqtt, kafka, amqp, nats. Default [mqtt]." },
+  { key: "image", kind: "string", to: arg("image"),
+    description: "RobustMQ image (tag or digest, never latest). Default the official image at the pinned RobustMQ version." },
+  { key: "replicas", kind: "integer", to: arg("combined.replicas"),
+    description: "Nodes of the combined topology (odd; 1 or 3). Default 1." },
+  { key: "metaReplicas", kind: "integer", to: arg("meta.replicas"),
+    description: "Split topology, meta (Raft) nodes, which are also engine nodes; odd, 3 or 5. Default 3." },
+  { key: "brokerReplicas", kind: "integer", to: arg("broker.replicas"),
+    description: "Split topology, broker nodes. Default 2." },
+  { key: "engineReplicas", kind: "integer", to: arg("engine.replicas"),
+    description: "Split topology, storage engine nodes. Default 3." },
+  { key: "storageSize", kind: "string", to: arg("combined.storageSize"),
+    description: "Combined topology, data volume size per node (Kubernetes quantity). Default 10Gi." },
+  { key: "metaStorageSize", kind: "string", to: arg("meta.storageSize"),
+    description: "Split topology, meta data volume size; meta pods carry the engine role and hold topic data. Default 20Gi." },
+  { key: "brokerStorageSize", kind: "string", to: arg("broker.storageSize"),
+    description: "Split topology, broker data volume size. Default 2Gi." },
+  { key: "engineStorageSize", kind: "string", to: arg("engine.storageSize"),
+    description: "Split topology, engine data volume size. Default 20Gi." },
+  { key: "hostSpread", kind: "string", to: { eachTier: "hostSpread" },
+    description: "Spread of each tier's pods over nodes, soft (prefer) or hard (require). Default soft." },
+  { key: "zoneSpread", kind: "string", to: { eachTier: "zoneSpread" },
+    description: "Spread of each tier's pods over zones, none, soft or hard. Default none." },
+  { key: "resources", kind: "object", to: { byTier: "resources" },
+    description: "Requests and limits per tier, keyed by tier name (combined, or meta, broker, engine): { requests: { cpu, memory }, limits: { cpu, memory } }." },
+  { key: "serviceType", kind: "string", to: arg("clientService.type"),
+    description: "Client Service type, ClusterIP, NodePort or LoadBalancer. Default ClusterIP." },
+  { key: "serviceAnnotations", kind: "object", to: arg("clientService.annotations"),
+    description: "Annotations of the client Service (e.g. load balancer settings)." },
+  { key: "loadBalancerSourceRanges", kind: "stringList", to: arg("clientService.loadBalancerSourceRanges"),
+    description: "CIDRs allowed to reach a LoadBalancer client Service." },
+  { key: "retainVolumes", kind: "boolean", to: arg("retainVolumes"),
+    description: "Keep data volumes when the cluster is deleted or scaled in. Default true." },
+  { key: "protect", kind: "boolean", to: { setting: "protect" }, default: false,
+    description: "Protect the cluster's resources from deletion by pulumi destroy or a replacement. Default false." },
+  { key: "storageClass", kind: "object", to: arg("storageClass"),
+    description: "StorageClass of the data volumes: a preset to create, or an existing class. Default the cluster's default class." },
+  { key: "ingress", kind: "object", to: arg("ingress"),
+    description: "Ingress for the admin HTTP API and MQTT over WebSocket. None by default." },
+  { key: "listenerTls", kind: "object", to: arg("listenerTls"),
+    description: "Certificate of the broker's TLS listeners (MQTTS, WSS). Default the image's bundled certificate." },
+  { key: "networkPolicy", kind: "object", to: arg("networkPolicy"),
+    description: "NetworkPolicies: default deny, then only what the cluster needs. None by default." },
+  { key: "logLevel", kind: "string", to: arg("logLevel"),
+    description: "Log level of the stdout log, error, warn, info, debug or trace. Default info." },
+  { key: "extraConfig", kind: "object", to: arg("extraConfig"),
+    description: "Extra server.toml settings merged over the generated ones, as nested tables." },
+  { key: "adminUsername", kind: "string", to: arg("adminUsername"),
+    description: "Admin HTTP API user. Default admin (its password is always generated or set as a secret)." },
+  { key: "adminPassword", kind: "secret", to: arg("adminPassword"),
+    description: "Admin HTTP API password. Generated when unset." },
+  { key: "jwtSecret", kind: "secret", to: arg("jwtSecret"),
+    description: "Secret that signs admin API tokens (>= 32 chars). Generated when unset." },
+  { key: "mqttUsername", kind: "secret", to: arg("mqttUsername"),
+    description: "Initial MQTT superuser, seeded when the cluster first starts. Generated when unset." },
+  { key: "mqttPassword", kind: "secret", to: arg("mqttPassword"),
+    description: "Password of the initial MQTT superuser, seeded when the cluster first starts. Generated when unset." },
+  { key: "imageBuild", kind: "object", to: { setting: "imageBuild" },
+    description: "Build the image from source into a registry instead of running a prebuilt one (RobustMQImage arguments); excludes image." },
+  { key: "imageRegistryUsername", kind: "string", to: { setting: "imageBuild.registry.username" },
+    description: "User for the registry imageBuild pushes to (its password is the secret imageRegistryPassword). Unset uses the machine's docker login." },
+  { key: "imageRegistryPassword", kind: "secret", to: { setting: "imageBuild.registry.password" },
+    description: "Password or token for the registry imageBuild pushes to. Unset uses the machine's docker login." },
+];
+
+export const STACK_CONFIG_KEYS: readonly string[] = STACK_CONFIG.map((e) => e.key);
+
+/** Pulumi.yaml's type of a kind; objects and secrets cannot be typed there (the program checks them). */
+const SCHEMA_TYPES: Partial<Record<ConfigKind, ProjectConfigType>> = {
+  string: { type: "string" },
+  integer: { type: "integer" },
+  boolean: { type: "boolean" },
+  stringList: { type: "array", items: { type: "string" } },
+};
+
+export interface ProjectConfigType {
+  type: "string" | "integer" | "boolean" | "array";
+  items?: { type: "string" };
+}
+
+/** The `config:` section Pulumi.yaml must have: every typed key, with its description. */
+export function projectConfigSchema(): Record<string, ProjectConfigType & { description: string }> {
+  const schema: Record<string, ProjectConfigType & { description: string }> = {};
+  for (const e of STACK_CONFIG) {
+    const type = SCHEMA_TYPES[e.kind];
+    if (type !== undefined) {
+      schema[e.key] = { ...structuredClone(type), description: e.description };
+    }
+  }
+  return schema;
+}
+
 /** Typed reads over pulumi.Config: every failure names the key and the expected type. */
 class Reader {
   constructor(private readonly config: pulumi.Config) {}
+
+  read(key: string, kind: ConfigKind): unknown {
+    return this[kind](key);
+  }
 
   private raw(key: string): string | undefined {
     return this.config.get(key);
@@ -74,7 +223,7 @@ class Reader {
     return v;
   }
 
-  object<T>(key: string): T | undefined {
+  object(key: string): Record<string, unknown> | undefined {
     const v = this.json(key);
     if (v === undefined) {
       return undefined;
@@ -82,7 +231,7 @@ class Reader {
     if (v === null || typeof v !== "object" || Array.isArray(v)) {
       throw new StackConfigError(key, "an object (a YAML map)", JSON.stringify(v));
     }
-    return v as T;
+    return v as Record<string, unknown>;
   }
 
   secret(key: string): pulumi.Output<string> | undefined {
@@ -100,32 +249,15 @@ export interface StackSettings {
   protect: boolean;
 }
 
-function tier(r: Reader, prefix: string, resources: Record<string, TierArgs["resources"]> | undefined): TierArgs {
-  const pick = (k: string) => (prefix === "" ? k : `${prefix}${k[0].toUpperCase()}${k.slice(1)}`);
-  const t: TierArgs = {
-    replicas: r.integer(pick("replicas")),
-    storageSize: r.string(pick("storageSize")),
-    resources: resources?.[prefix === "" ? "combined" : prefix],
-    hostSpread: r.string("hostSpread") as TierArgs["hostSpread"],
-    zoneSpread: r.string("zoneSpread") as TierArgs["zoneSpread"],
-  };
-  return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) as TierArgs;
+/** The tiers of a topology; an unknown topology gets the combined tier (the component refuses it). */
+function topologyTiers(topology: unknown): readonly TierName[] {
+  return topology === "split" ? ["meta", "broker", "engine"] : ["combined"];
 }
 
-/** Keys typed in Pulumi.yaml's config schema. */
-export const TYPED_KEYS = [
-  "name", "namespace", "topology", "protocols", "image", "replicas", "metaReplicas", "brokerReplicas", "engineReplicas",
-  "storageSize", "metaStorageSize", "brokerStorageSize", "engineStorageSize", "hostSpread",
-  "zoneSpread", "serviceType", "loadBalancerSourceRanges", "retainVolumes", "protect", "logLevel", "adminUsername",
-  "imageRegistryUsername",
-] as const;
-/** Object-valued keys: Pulumi.yaml cannot type them, readStackSettings checks them. */
-export const OBJECT_KEYS = [
-  "resources", "serviceAnnotations", "extraConfig", "storageClass", "ingress", "listenerTls", "networkPolicy", "imageBuild",
-] as const;
-/** Secret keys, set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["adminPassword", "jwtSecret", "mqttUsername", "mqttPassword", "imageRegistryPassword"] as const;
-export const STACK_CONFIG_KEYS: readonly string[] = [...TYPED_KEYS, ...OBJECT_KEYS, ...SECRET_KEYS];
+/** Where an arg or setting destination lands in { args, ...settings }; none for the per-tier ones. */
+function destinationPath(to: Destination): string | undefined {
+  return "arg" in to ? `args.${to.arg}` : "setting" in to ? to.setting : undefined;
+}
 
 /**
  * Rejects robustmq:* keys the program does not read: Pulumi accepts any key, so a misspelt one
@@ -137,63 +269,82 @@ export function checkKnownKeys(allConfig: Record<string, string>): void {
     .map((k) => k.slice(CONFIG_NAMESPACE.length + 1))
     .filter((k) => !STACK_CONFIG_KEYS.includes(k));
   if (unknown.length > 0) {
-    throw new Error(
-      `stack config: unknown key(s) ${unknown.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")} ` +
-        `(accepted: ${STACK_CONFIG_KEYS.join(", ")})`,
-    );
+    const named = unknown.map((k) => {
+      const guess = suggest(k, STACK_CONFIG_KEYS);
+      return `${CONFIG_NAMESPACE}:${k}${guess === undefined ? "" : ` (did you mean ${CONFIG_NAMESPACE}:${guess}?)`}`;
+    });
+    throw new Error(`stack config: unknown key(s) ${named.join(", ")} (accepted: ${STACK_CONFIG_KEYS.join(", ")})`);
   }
+}
+
+/** Sets a dotted path, creating the objects on the way. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let at = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = at[part];
+    at = (next !== null && typeof next === "object" ? next : (at[part] = {})) as Record<string, unknown>;
+  }
+  at[parts[parts.length - 1]] = value;
 }
 
 export function readStackSettings(config: pulumi.Config = new pulumi.Config(CONFIG_NAMESPACE)): StackSettings {
   checkKnownKeys(pulumi.runtime.allConfig());
   const r = new Reader(config);
-  const topology = r.string("topology") ?? "combined";
-  const resources = r.object<Record<string, TierArgs["resources"]>>("resources");
-  const tiers: Partial<RobustMQClusterArgs> =
-    topology === "split"
-      ? { meta: tier(r, "meta", resources), broker: tier(r, "broker", resources), engine: tier(r, "engine", resources) }
-      : { combined: tier(r, "", resources) };
-  const args: RobustMQClusterArgs = {
-    namespace: r.string("namespace"),
-    topology: topology as RobustMQClusterArgs["topology"],
-    ...tiers,
-    protocols: r.stringList("protocols") as RobustMQClusterArgs["protocols"],
-    image: r.string("image"),
-    clientService: {
-      type: r.string("serviceType") as NonNullable<RobustMQClusterArgs["clientService"]>["type"],
-      annotations: r.object<Record<string, string>>("serviceAnnotations"),
-      loadBalancerSourceRanges: r.stringList("loadBalancerSourceRanges"),
-    },
-    retainVolumes: r.boolean("retainVolumes"),
-    storageClass: r.object("storageClass"),
-    ingress: r.object("ingress"),
-    listenerTls: r.object("listenerTls"),
-    networkPolicy: r.object("networkPolicy"),
-    logLevel: r.string("logLevel"),
-    extraConfig: r.object<Record<string, unknown>>("extraConfig"),
-    adminUsername: r.string("adminUsername"),
-    adminPassword: r.secret("adminPassword"),
-    jwtSecret: r.secret("jwtSecret"),
-    mqttUsername: r.secret("mqttUsername"),
-    mqttPassword: r.secret("mqttPassword"),
-  };
-  const imageBuild = r.object<RobustMQImageArgs>("imageBuild");
-  const registryUser = r.string("imageRegistryUsername");
-  const registryPassword = r.secret("imageRegistryPassword");
-  if (imageBuild !== undefined && args.image !== undefined) {
+  const values = new Map<string, unknown>();
+  for (const e of STACK_CONFIG) {
+    const value = r.read(e.key, e.kind) ?? e.default;
+    if (value !== undefined) {
+      values.set(e.key, value);
+    }
+  }
+  if (values.has("image") && values.has("imageBuild")) {
     throw new Error(`stack config: set ${CONFIG_NAMESPACE}:image (a prebuilt image) or ${CONFIG_NAMESPACE}:imageBuild (build one), not both`);
   }
-  if (imageBuild === undefined && (registryUser !== undefined || registryPassword !== undefined)) {
-    throw new Error(`stack config: ${CONFIG_NAMESPACE}:imageRegistryUsername/imageRegistryPassword only apply with ${CONFIG_NAMESPACE}:imageBuild`);
+
+  const tiers = topologyTiers(values.get("topology"));
+  // { args, ...the other settings }, filled from the table.
+  const out: Record<string, unknown> = { args: {} };
+  const onTopology = (path: string) => {
+    const [root, first] = path.split(".");
+    return root !== "args" || !(TIER_NAMES as readonly string[]).includes(first) || (tiers as readonly string[]).includes(first);
+  };
+  const pathed = STACK_CONFIG.flatMap((e) => {
+    const path = destinationPath(e.to);
+    return path === undefined ? [] : [{ e, path }];
+  });
+  const outerOf = (path: string) => pathed.find((o) => path.startsWith(`${o.path}.`));
+  for (const { e, path } of pathed.filter((p) => outerOf(p.path) === undefined)) {
+    if (values.has(e.key) && onTopology(path)) {
+      setPath(out, path, values.get(e.key));
+    }
+  }
+  for (const { e, path } of pathed) {
+    const outer = outerOf(path);
+    if (outer === undefined) {
+      continue;
+    }
+    if (values.has(outer.e.key)) {
+      setPath(out, path, values.get(e.key));
+    } else if (values.has(e.key)) {
+      const inner = pathed.filter((p) => outerOf(p.path) === outer).map((p) => p.e.key);
+      throw new Error(`stack config: ${CONFIG_NAMESPACE}:${inner.join("/")} only apply with ${CONFIG_NAMESPACE}:${outer.e.key}`);
+    }
+  }
+  for (const e of STACK_CONFIG) {
+    const to = e.to;
+    const value = values.get(e.key);
+    if ("eachTier" in to && value !== undefined) {
+      tiers.forEach((t) => setPath(out, `args.${t}.${to.eachTier}`, value));
+    } else if ("byTier" in to && value !== undefined) {
+      tiers.forEach((t) => setPath(out, `args.${t}.${to.byTier}`, (value as Record<string, unknown>)[t]));
+    }
   }
   return {
-    name: r.string("name") ?? "robustmq",
-    args: prune(args as unknown as Record<string, unknown>) as RobustMQClusterArgs,
-    imageBuild:
-      imageBuild === undefined
-        ? undefined
-        : { ...imageBuild, registry: { ...imageBuild.registry, username: registryUser, password: registryPassword } },
-    protect: r.boolean("protect") ?? false,
+    name: out.name as string,
+    args: prune(out.args as Record<string, unknown>) as RobustMQClusterArgs,
+    imageBuild: out.imageBuild as RobustMQImageArgs | undefined,
+    protect: out.protect as boolean,
   };
 }
 

@@ -1,10 +1,12 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { deployStack } from "../stacks/program";
-import { OBJECT_KEYS, SECRET_KEYS, STACK_CONFIG_KEYS, TYPED_KEYS } from "../stacks/config";
-import { runWithMocks } from "../offline/mock-runtime";
+import { CONFIG_NAMESPACE, ConfigKind, projectConfigSchema, STACK_CONFIG, STACK_CONFIG_KEYS, StackConfigKey } from "../stacks/config";
+import { runWithMocks, valueOf } from "../offline/mock-runtime";
 import { loadStackConfig } from "../offline/render";
 
 const ROOT = path.join(__dirname, "..");
@@ -18,14 +20,109 @@ async function deployWith(config: Record<string, string>, secretKeys: string[] =
   return undefined;
 }
 
+/** A value as the Pulumi CLI hands it to the program: strings as they are, anything else as JSON. */
+const asConfig = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+const BUILD = {
+  version: "v0.4.11",
+  target: "source",
+  context: "https://github.com/robustmq/robustmq.git#v0.4.11",
+  registry: { address: "r.example.com" },
+  repository: "t/rmq",
+};
+const SPLIT = { topology: "split" };
+
+/**
+ * A valid sample value for every table key, with the other keys it needs (`with`) for the component
+ * to accept it. A key added to the table without a sample fails the test below.
+ */
+const SAMPLES: Record<string, { value: unknown; with?: Record<string, unknown> }> = {
+  name: { value: "mq-sample" },
+  namespace: { value: "ns-sample" },
+  topology: { value: "split" },
+  protocols: { value: ["mqtt", "nats"] },
+  image: { value: "ghcr.io/robustmq/robustmq:v0.4.10" },
+  replicas: { value: 3 },
+  metaReplicas: { value: 5, with: SPLIT },
+  brokerReplicas: { value: 4, with: SPLIT },
+  engineReplicas: { value: 4, with: SPLIT },
+  storageSize: { value: "7Gi" },
+  metaStorageSize: { value: "31Gi", with: SPLIT },
+  brokerStorageSize: { value: "3Gi", with: SPLIT },
+  engineStorageSize: { value: "33Gi", with: SPLIT },
+  hostSpread: { value: "hard", with: SPLIT },
+  zoneSpread: { value: "soft", with: SPLIT },
+  resources: {
+    value: {
+      meta: { requests: { cpu: "1", memory: "1Gi" } },
+      broker: { requests: { cpu: "2", memory: "1Gi" } },
+      engine: { limits: { memory: "3Gi" } },
+    },
+    with: SPLIT,
+  },
+  serviceType: { value: "NodePort" },
+  serviceAnnotations: { value: { "example.com/sample": "yes" } },
+  loadBalancerSourceRanges: { value: ["10.0.0.0/8"], with: { serviceType: "LoadBalancer" } },
+  retainVolumes: { value: false },
+  protect: { value: true },
+  storageClass: { value: { preset: "local-path", reclaimPolicy: "Delete" } },
+  ingress: { value: { host: "mq.sample.example.com", ingressClassName: "nginx" } },
+  listenerTls: { value: { certManager: { issuerName: "internal-ca" } } },
+  networkPolicy: { value: { admin: { namespaces: ["monitoring"] }, ingressControllerNamespaces: ["ingress-nginx"] } },
+  logLevel: { value: "trace" },
+  extraConfig: { value: { mqtt_runtime: { keep_alive: { max_time: 600 } } } },
+  adminUsername: { value: "operator" },
+  adminPassword: { value: "sample-admin-password-0001" },
+  jwtSecret: { value: "sample-jwt-secret-0001-sample-jwt-secret" },
+  mqttUsername: { value: "sample-mqtt-user" },
+  mqttPassword: { value: "sample-mqtt-password-0001" },
+  imageBuild: { value: BUILD },
+  // The image build takes both registry credentials or neither.
+  imageRegistryUsername: { value: "bot", with: { imageBuild: BUILD, imageRegistryPassword: "sample-registry-token" } },
+  imageRegistryPassword: { value: "sample-registry-token", with: { imageBuild: BUILD, imageRegistryUsername: "bot" } },
+};
+
+function at(root: unknown, dotted: string): unknown {
+  return dotted.split(".").reduce<unknown>((v, k) => (v === undefined || v === null ? undefined : (v as Record<string, unknown>)[k]), root);
+}
+
+/** Where the table says a key's value lands, for a run whose topology has `tiers`: [path, expected value]. */
+function landings(entry: StackConfigKey, value: unknown, tiers: string[]): Array<[string, unknown]> {
+  const to = entry.to;
+  if ("arg" in to) {
+    return [[`args.${to.arg}`, value]];
+  }
+  if ("eachTier" in to) {
+    return tiers.map((t) => [`args.${t}.${to.eachTier}`, value]);
+  }
+  if ("byTier" in to) {
+    return tiers.map((t) => [`args.${t}.${to.byTier}`, (value as Record<string, unknown>)[t]]);
+  }
+  return [[to.setting, value]];
+}
+
+const SCHEMA_KINDS: ConfigKind[] = ["string", "integer", "boolean", "stringList"];
+
 describe("stack configuration", () => {
-  it("types in Pulumi.yaml exactly the keys the program reads (objects and secrets aside)", () => {
-    const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
-    assert.deepEqual(Object.keys(project.config).sort(), [...TYPED_KEYS].sort());
-    for (const [key, decl] of Object.entries<any>(project.config)) {
-      assert.ok(decl.description, `${key} has a description`);
+  it("has one table entry per key, each with a known kind, a destination and a description", () => {
+    assert.equal(new Set(STACK_CONFIG_KEYS).size, STACK_CONFIG.length);
+    for (const e of STACK_CONFIG) {
+      assert.ok(["string", "integer", "boolean", "stringList", "object", "secret"].includes(e.kind), `${e.key}: kind ${e.kind}`);
+      assert.ok(e.description.trim().length > 0, `${e.key} has a description`);
     }
-    assert.equal(new Set(STACK_CONFIG_KEYS).size, TYPED_KEYS.length + OBJECT_KEYS.length + SECRET_KEYS.length);
+  });
+
+  it("types in Pulumi.yaml exactly the table's typed keys, with the table's types and descriptions", () => {
+    const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+    const expected = projectConfigSchema();
+    const typedKeys = STACK_CONFIG.filter((e) => SCHEMA_KINDS.includes(e.kind)).map((e) => e.key);
+    assert.deepEqual(Object.keys(expected).sort(), [...typedKeys].sort());
+    assert.deepEqual(Object.keys(project.config).sort(), Object.keys(expected).sort(), "keys typed in Pulumi.yaml");
+    for (const key of Object.keys(expected)) {
+      assert.deepEqual(project.config[key], expected[key], `Pulumi.yaml config.${key}`);
+    }
+    assert.equal(project.config.engineReplicas.description.endsWith("Default 3."), true);
+    assert.equal(project.config.metaStorageSize.description.endsWith("Default 20Gi."), true);
     assert.equal(project.main, "stacks/index.ts");
     assert.equal(project.stackConfigDir, "stacks");
   });
@@ -52,14 +149,24 @@ describe("stack configuration", () => {
     }
   });
 
-  it("refuses a misspelt key instead of ignoring it", async () => {
-    assert.match(String(await deployWith({ "robustmq:metaReplica": "3" })), /unknown key\(s\) robustmq:metaReplica/);
+  it("refuses a misspelt key instead of ignoring it, and suggests the closest accepted key", async () => {
+    const err = String(await deployWith({ "robustmq:metaReplica": "3" }));
+    assert.match(err, /unknown key\(s\) robustmq:metaReplica \(did you mean robustmq:metaReplicas\?\)/);
+    assert.match(err, /\(accepted: name, namespace, topology,/);
+    assert.match(String(await deployWith({ "robustmq:StorageSize": "1Gi" })), /did you mean robustmq:storageSize\?/);
+    const far = String(await deployWith({ "robustmq:colour": "blue" }));
+    assert.match(far, /unknown key\(s\) robustmq:colour \(accepted:/);
+    assert.doesNotMatch(far, /did you mean/);
   });
 
   it("refuses a prebuilt image and an image build at once, and registry credentials without a build", async () => {
-    const build = JSON.stringify({ version: "v0.4.11", context: "https://github.com/robustmq/robustmq.git#v0.4.11", registry: { address: "r.example.com" }, repository: "t/rmq" });
+    const build = JSON.stringify(BUILD);
     assert.match(String(await deployWith({ "robustmq:image": "ghcr.io/robustmq/robustmq:v0.4.11", "robustmq:imageBuild": build })), /robustmq:image .* or robustmq:imageBuild .*not both/);
-    assert.match(String(await deployWith({ "robustmq:imageRegistryUsername": "bot" })), /only apply with robustmq:imageBuild/);
+    assert.match(String(await deployWith({ "robustmq:imageRegistryUsername": "bot" })), /robustmq:imageRegistryUsername\/imageRegistryPassword only apply with robustmq:imageBuild/);
+    assert.match(
+      String(await deployWith({ "robustmq:imageRegistryPassword": "token" }, ["robustmq:imageRegistryPassword"])),
+      /only apply with robustmq:imageBuild/,
+    );
   });
 
   it("passes values to the component, whose errors name the argument", async () => {
@@ -67,13 +174,59 @@ describe("stack configuration", () => {
     assert.match(String(err), /meta\.replicas: must be odd/);
   });
 
+  it("has a valid sample for every table key", () => {
+    assert.deepEqual(Object.keys(SAMPLES).sort(), [...STACK_CONFIG_KEYS].sort());
+  });
+
+  for (const entry of STACK_CONFIG) {
+    it(`brings robustmq:${entry.key} (${entry.kind}) to ${JSON.stringify(entry.to)}`, async () => {
+      const sample = SAMPLES[entry.key];
+      const values = { ...(sample.with ?? {}), [entry.key]: sample.value };
+      const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [`${CONFIG_NAMESPACE}:${k}`, asConfig(v)]));
+      const secretKeys = STACK_CONFIG.filter((e) => e.kind === "secret" && e.key in values).map((e) => `${CONFIG_NAMESPACE}:${e.key}`);
+      const { result } = await runWithMocks(() => deployStack(), { config, secretKeys });
+      // What the component was given (args) and what the program made of the config (settings).
+      const received = { args: result.args, name: result.settings.name, protect: result.settings.protect, imageBuild: result.settings.imageBuild };
+      const tiers = values.topology === "split" ? ["meta", "broker", "engine"] : ["combined"];
+      for (const [where, expected] of landings(entry, sample.value, tiers)) {
+        const got = at(received, where);
+        if (entry.kind === "secret") {
+          assert.ok(pulumi.Output.isInstance(got), `${where} is an Output`);
+          assert.equal(await valueOf(got as pulumi.Output<string>), expected, where);
+          assert.equal(await pulumi.isSecret(got as pulumi.Output<string>), true, `${where} stays secret`);
+        } else {
+          // JSON drops unset fields: imageBuild's registry credentials are there, unset, when their keys are.
+          assert.deepEqual(JSON.parse(JSON.stringify(got)), expected, where);
+        }
+      }
+    });
+  }
+
+  it("places the per-tier keys on the tiers of the topology only", async () => {
+    const resources = { combined: { requests: { cpu: "1" } }, meta: { requests: { cpu: "2" } } };
+    const config = { "robustmq:hostSpread": "hard", "robustmq:zoneSpread": "soft", "robustmq:resources": JSON.stringify(resources) };
+    const { result } = await runWithMocks(() => deployStack(), { config });
+    assert.deepEqual(result.args, {
+      topology: "combined",
+      combined: { hostSpread: "hard", zoneSpread: "soft", resources: resources.combined },
+    });
+    assert.deepEqual(result.settings, { name: "robustmq", protect: false, imageBuild: undefined, args: result.args });
+  });
+
+  it("leaves unset keys to the component's defaults", async () => {
+    const { result } = await runWithMocks(() => deployStack(), { config: {} });
+    assert.deepEqual(result.args, { topology: "combined" });
+  });
+
   it("refuses a stack file value of the wrong type, as the CLI would", () => {
-    const file = path.join(ROOT, "stacks", "Pulumi.typetest.yaml");
-    fs.writeFileSync(file, "config:\n  robustmq:replicas: three\n");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "robustmq-stacks-"));
     try {
-      assert.throws(() => loadStackConfig("typetest"), /robustmq:replicas: expected integer, got "three"/);
+      fs.writeFileSync(path.join(dir, "Pulumi.typetest.yaml"), "config:\n  robustmq:replicas: three\n");
+      assert.throws(() => loadStackConfig("typetest", dir), /robustmq:replicas: expected integer, got "three"/);
+      assert.throws(() => loadStackConfig("typetest"), /unknown stack "typetest"/);
     } finally {
-      fs.rmSync(file);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
+    assert.ok(!fs.readdirSync(path.join(ROOT, "stacks")).some((f) => f.includes("typetest")));
   });
 });
