@@ -1,14 +1,13 @@
-export { RobustMQCluster, ClusterEndpoints } from "./cluster/cluster";
+// The package's public surface: the components, every type a user writes in their arguments or
+// reads from the outputs, and the error they throw on bad arguments. Nothing else.
+export { RobustMQCluster } from "./cluster/cluster";
+export { RobustMQImage } from "./image/image";
 export * from "./api/args";
-export { PortArgs, Protocol, PROTOCOLS, DEFAULT_PORTS } from "./rmq/ports";
-export { resolveClusterArgs, ResolvedCluster, ResolvedTier } from "./cluster/resolve";
+export * from "./api/features";
+export * from "./api/enums";
+export { PlanEntry, Phase } from "./api/model";
+export { RobustMQImageArgs, ImageRegistryArgs, ReleaseChecksums } from "./api/image-args";
+
 export { RobustMQArgsError } from "./validate/errors";
-export * as validation from "./validate/values";
-export { PHASES, Phase, PlanEntry } from "./cluster/plan";
-export { brokerId } from "./rmq/identity";
-export { ROBUSTMQ_VERSION, DEFAULT_IMAGE, BROKER_SERVER_BINARY } from "./rmq/versions";
-export { RobustMQImage, RobustMQImageArgs, ImageRegistryArgs, RobustMQImageArgsError } from "./image";
-export { StorageClassArgs, StoragePreset, STORAGE_PRESETS } from "./features/storage-class";
-export { IngressArgs } from "./features/ingress";
-export { ListenerTlsArgs } from "./features/listener-tls";
-export { NetworkPolicyArgs, portExposure } from "./features/network-policy";
+export { RobustMQImageArgsError } from "./image/resolve";
+export { ROBUSTMQ_VERSION, DEFAULT_IMAGE } from "./rmq/versions";

@@ -35,7 +35,7 @@ function container(sts: Registered): any {
 
 describe("stacks: the exact resources each stack produces", () => {
   const common = {
-    "robustmq:index:Cluster": ["robustmq"],
+    "robustmq:index:RobustMQCluster": ["robustmq"],
     "random:index/randomPassword:RandomPassword": ["robustmq-admin-password", "robustmq-jwt-secret", "robustmq-mqtt-password"],
     "random:index/randomString:RandomString": ["robustmq-mqtt-username"],
     "kubernetes:core/v1:Namespace": ["robustmq-namespace"],
@@ -46,7 +46,7 @@ describe("stacks: the exact resources each stack produces", () => {
   };
   const split = {
     ...common,
-    "robustmq:index:Image": ["robustmq-image"],
+    "robustmq:index:RobustMQImage": ["robustmq-image"],
     "docker-build:index:Image": ["robustmq-image-amd64", "robustmq-image-arm64"],
     // staging and prod build a pinned main commit (gitSha): the "<version>-<sha7>" tag gets its own index.
     "docker-build:index:Index": ["robustmq-image-commit", "robustmq-image-index"],

@@ -10,13 +10,16 @@ import {
   INTEGER_RANGES,
   KNOWN_CONFIG_KEYS,
 } from "../components/rmq/config/known-keys";
-import { ENV_OVERRIDES, envVarForKey, renderLoggerToml, renderServerToml, serverConfig } from "../components/rmq/config/server-toml";
+import { BROKER_ID_OVERRIDE, envVarForKey } from "../components/rmq/config/env";
+import { renderLoggerToml } from "../components/rmq/config/logger-toml";
+import { renderServerToml, serverConfig } from "../components/rmq/config/server-toml";
 import { pinTableDefaults } from "../components/rmq/config/table-defaults";
-import { tomlString } from "../components/cluster/credentials";
+import { CREDENTIALS, credentialSpec, tomlString } from "../components/rmq/credentials";
 import { resolveClusterArgs } from "../components/cluster/resolve";
-import { flattenConfig, validateConfigKeys } from "../components/validate/values";
+import { flattenConfig, validateConfigKeys } from "../components/validate/config-keys";
 import { ROBUSTMQ_VERSION } from "../components/rmq/versions";
-import { CREDENTIAL_ENV } from "../components/workload/statefulset";
+import { nodeConfig } from "../components/workload/config";
+import { credentialEnv } from "../components/workload/statefulset";
 
 // Everything is read from inside the repository: the key list the package ships, and upstream's
 // files kept as test data (tests/data/upstream, copied from RobustMQ at the tag).
@@ -434,11 +437,11 @@ describe("config: generated server.toml", () => {
   for (const cluster of variants) {
     for (const tier of cluster.tiers) {
       describe(`${cluster.name}/${tier.name}`, () => {
-        const toml = renderServerToml(cluster, tier);
+        const toml = renderServerToml(nodeConfig(cluster, tier));
         const doc = parse(toml) as Record<string, any>;
 
         it("uses only keys RobustMQ v0.4.11 reads, each with a value of the right type", () => {
-          for (const generated of [serverConfig(cluster, tier), doc]) {
+          for (const generated of [serverConfig(nodeConfig(cluster, tier)), doc]) {
             for (const key of liveKeys(generated)) {
               assert.ok(KNOWN_CONFIG_KEYS[key], `unknown key ${key}`);
             }
@@ -452,7 +455,7 @@ describe("config: generated server.toml", () => {
           assert.equal(Object.keys(doc.meta_addrs).length, meta.replicas);
           Object.entries(doc.meta_addrs).forEach(([id, addr], i) => {
             assert.equal(id, `${meta.idPrefix}${i}`);
-            assert.equal(addr, `${meta.statefulSetName}-${i}.${meta.headlessServiceName}.${cluster.namespace}.svc.cluster.local:1228`);
+            assert.equal(addr, `${meta.names.statefulSet}-${i}.${meta.names.headlessService}.${cluster.namespace}.svc.cluster.local:1228`);
           });
         });
 
@@ -468,10 +471,10 @@ describe("config: generated server.toml", () => {
         it("becomes the pod's real config once RobustMQ applies the pod's env overrides", () => {
           const env: Record<string, string> = {
             ROBUST_MQ_SERVER_BROKER_ID: `${tier.idPrefix}2`,
-            [ENV_OVERRIDES.adminPassword.env]: tomlString('pa"ss\\word'),
-            [ENV_OVERRIDES.jwtSecret.env]: tomlString("j".repeat(40)),
-            [ENV_OVERRIDES.mqttUsername.env]: tomlString("mqtt-user"),
-            [ENV_OVERRIDES.mqttPassword.env]: tomlString("mqtt-pass-123"),
+            [credentialSpec("adminPassword").env]: tomlString('pa"ss\\word'),
+            [credentialSpec("jwtSecret").env]: tomlString("j".repeat(40)),
+            [credentialSpec("mqttUsername").env]: tomlString("mqtt-user"),
+            [credentialSpec("mqttPassword").env]: tomlString("mqtt-pass-123"),
           };
           const effective = parse(applyEnvOverrides(toml, env)) as Record<string, any>;
           assert.equal(effective.broker_id, Number(`${tier.idPrefix}2`));
@@ -503,15 +506,27 @@ describe("config: generated server.toml", () => {
   }
 
   it("names each override env var the way RobustMQ derives it", () => {
-    for (const o of Object.values(ENV_OVERRIDES)) {
+    // Written out: the env names RobustMQ's override rule gives these keys (src/common/config/src/common.rs).
+    const overrides = [
+      { key: "broker_id", env: "ROBUST_MQ_SERVER_BROKER_ID" },
+      { key: "admin.password", env: "ROBUST_MQ_SERVER_ADMIN_PASSWORD" },
+      { key: "admin.jwt_secret", env: "ROBUST_MQ_SERVER_ADMIN_JWT_SECRET" },
+      { key: "mqtt_runtime.auth.default_user", env: "ROBUST_MQ_SERVER_MQTT_RUNTIME_AUTH_DEFAULT_USER" },
+      { key: "mqtt_runtime.auth.default_password", env: "ROBUST_MQ_SERVER_MQTT_RUNTIME_AUTH_DEFAULT_PASSWORD" },
+    ];
+    for (const o of overrides) {
       assert.equal(envVarForKey(o.key), o.env);
     }
-    assert.deepEqual(CREDENTIAL_ENV.map((c) => c.env).sort(), Object.values(ENV_OVERRIDES).filter((o) => o.key !== "broker_id").map((o) => o.env).sort());
+    assert.deepEqual(
+      [BROKER_ID_OVERRIDE, ...CREDENTIALS].map((o) => ({ key: "configKey" in o ? o.configKey : o.key, env: o.env })),
+      overrides,
+    );
+    assert.deepEqual(credentialEnv("x-credentials").map((c) => c.name).sort(), overrides.filter((o) => o.key !== "broker_id").map((o) => o.env).sort());
   });
 
   it("merges extraConfig over the generated settings", () => {
     const cluster = variants[2];
-    const doc = parse(renderServerToml(cluster, cluster.tiers[1])) as Record<string, any>;
+    const doc = parse(renderServerToml(nodeConfig(cluster, cluster.tiers[1]))) as Record<string, any>;
     assert.equal(doc.mqtt_runtime.keep_alive.max_time, 600);
     assert.equal(doc.runtime.default_topic_replica_num, 3);
     assert.equal(doc.mqtt_runtime.server.tcp_port, 1883, "sibling keys survive the merge");

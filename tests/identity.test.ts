@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { brokerId, brokerIdEnvValue, metaAddrs } from "../components/rmq/identity";
+import { brokerId, brokerIdEnvValue, metaAddrs, metaPods } from "../components/rmq/identity";
 
 describe("identity", () => {
   it("gives every pod of every tier a distinct broker id >= 1, however far tiers scale", () => {
@@ -22,7 +22,7 @@ describe("identity", () => {
   });
 
   it("names every meta pod by its stable DNS name, keyed by its broker id", () => {
-    const addrs = metaAddrs({ statefulSet: "rmq-meta", headlessService: "rmq-meta-headless", idPrefix: 1, replicas: 3 }, "mq", "cluster.local", 1228);
+    const addrs = metaAddrs(metaPods({ statefulSet: "rmq-meta", headlessService: "rmq-meta-headless", idPrefix: 1, replicas: 3 }, "mq", "cluster.local"), 1228);
     assert.deepEqual(addrs, {
       "10": "rmq-meta-0.rmq-meta-headless.mq.svc.cluster.local:1228",
       "11": "rmq-meta-1.rmq-meta-headless.mq.svc.cluster.local:1228",

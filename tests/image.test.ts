@@ -15,7 +15,8 @@ import {
   validateRepository,
 } from "../components/image";
 import { MANAGED_BUILD_ARGS } from "../components/image/resolve";
-import { RobustMQArgsError } from "../components/cluster/resolve";
+import { IMAGE_TYPE } from "../components/image/image";
+import { RobustMQArgsError } from "../components/validate/errors";
 import { mockDigest, Registered, runWithMocks, valueOf } from "../offline/mock-runtime";
 
 /** How Pulumi's mock runtime hands a secret input to a provider. */
@@ -241,9 +242,10 @@ describe("RobustMQImage", () => {
     );
   });
 
-  it("recognises its instances without instanceof", () => {
-    assert.equal(RobustMQImage.isInstance({ __robustmqImage: true }), true);
-    assert.equal(RobustMQImage.isInstance("ghcr.io/team/robustmq:v0.4.11"), false);
+  it("registers under the type token Pulumi's component provider derives", async () => {
+    const { resources } = await build(base);
+    assert.equal(IMAGE_TYPE, "robustmq:index:RobustMQImage");
+    assert.deepEqual(ofType(resources, IMAGE_TYPE).map((r) => r.name), ["rmq"]);
   });
 });
 

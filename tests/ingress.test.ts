@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { IService } from "kubernetes-models/v1/Service";
+import { IngressArgs } from "../components/api/features";
 import {
   ingressAnnotations,
-  IngressArgs,
   ingressCertificateManifest,
   ingressEndpoints,
   ingressManifest,
@@ -12,13 +12,16 @@ import {
   validateIngressArgs,
 } from "../components/features/ingress";
 import { adminServiceManifest, clientServiceManifest } from "../components/workload/services";
-import { resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
+import { resolveClusterArgs } from "../components/cluster/resolve";
+import { RobustMQArgsError } from "../components/validate/errors";
 import { validateManifest } from "./schema";
 
 const mqtt = resolveClusterArgs("rmq", { namespace: "mq", protocols: ["mqtt", "kafka"] });
 const kafkaOnly = resolveClusterArgs("rmq", { namespace: "mq", protocols: ["kafka"] });
 
 function build(args: IngressArgs, cluster = mqtt) {
+  // resolveIngress takes only arguments validation accepted.
+  assert.deepEqual(validateIngressArgs(args, cluster), []);
   const ing = resolveIngress(cluster, args);
   assert.ok(ing);
   const manifest = ingressManifest(cluster, ing) as unknown as IIngress;
@@ -153,7 +156,11 @@ describe("ingress", () => {
       'ingress.mqttWebsocket: needs "mqtt" in protocols (protocols are "kafka")',
     ]);
     assert.deepEqual(validateIngressArgs({ host: "*.example.com", tls: { secretName: "wild" } }, mqtt), []);
-    assert.throws(() => resolveIngress(kafkaOnly, { host: "x", mqttWebsocket: true }), RobustMQArgsError);
-    assert.equal(resolveIngress(mqtt, undefined), undefined);
+    // The cluster validates the argument before resolving it, and has no Ingress without one.
+    assert.throws(
+      () => resolveClusterArgs("rmq", { namespace: "mq", protocols: ["kafka"], ingress: { host: "x", mqttWebsocket: true } }),
+      (e: unknown) => e instanceof RobustMQArgsError && e.problems.some((p) => p.startsWith("ingress.mqttWebsocket: ")),
+    );
+    assert.equal(mqtt.ingress, undefined);
   });
 });

@@ -23,11 +23,9 @@ const FULL: RobustMQClusterArgs = {
   ingress: { host: "mq.example.com", ingressClassName: "nginx", mqttWebsocket: true, tls: { secretName: "mq-example-tls" } },
 };
 
+/** The cluster, building its own image (its child "rmq-image", first in its apply order) when imageArgs are given. */
 async function deploy(args: RobustMQClusterArgs, imageArgs?: RobustMQImageArgs) {
-  return runWithMocks(() => {
-    const image = imageArgs === undefined ? undefined : new RobustMQImage("img", imageArgs);
-    return new RobustMQCluster("rmq", image === undefined ? args : { ...args, image });
-  });
+  return runWithMocks(() => new RobustMQCluster("rmq", imageArgs === undefined ? args : { ...args, imageBuild: imageArgs }));
 }
 
 const sts = (resources: Registered[], name: string) => resources.find((r) => r.type.endsWith("StatefulSet") && r.name === name)!;
@@ -36,8 +34,8 @@ describe("integration: apply order with every add-on", () => {
   it("builds the image first, the StorageClass before the tiers, policies and certificates before pods, the Ingress last", async () => {
     const { result } = await deploy(FULL, IMAGE_ARGS);
     const phase = Object.fromEntries(result.plan.map((p) => [p.name, p.phase]));
-    assert.equal(result.plan[0].name, "img");
-    assert.equal(phase.img, "image");
+    assert.equal(result.plan[0].name, "rmq-image");
+    assert.equal(phase["rmq-image"], "image");
     assert.equal(phase["rmq-storage-class"], "storage");
     for (const n of ["rmq-netpol-default-deny", "rmq-netpol-internal", "rmq-netpol-clients", "rmq-netpol-admin", "rmq-netpol-egress", "rmq-listener-certificate"]) {
       assert.equal(phase[n], "config", n);
@@ -46,7 +44,7 @@ describe("integration: apply order with every add-on", () => {
     assert.equal(result.plan[result.plan.length - 1].name, "rmq-ingress");
     const deps = Object.fromEntries(result.plan.map((p) => [p.name, p.dependsOn]));
     for (const tier of ["rmq-meta", "rmq-broker", "rmq-engine"]) {
-      for (const before of ["img", "rmq-storage-class", "rmq-netpol-default-deny", "rmq-listener-certificate"]) {
+      for (const before of ["rmq-image", "rmq-storage-class", "rmq-netpol-default-deny", "rmq-listener-certificate"]) {
         assert.ok(deps[tier].includes(before), `${tier} depends on ${before}`);
       }
     }
@@ -66,7 +64,21 @@ describe("integration: image", () => {
     for (const name of ["rmq-meta", "rmq-broker", "rmq-engine"]) {
       assert.match(sts(resources, name).inputs.spec.template.spec.containers[0].image, /^registry\.example\.com\/platform\/robustmq@sha256:[a-f0-9]{64}$/);
     }
-    assert.equal(result.plan.find((p) => p.name === "img")!.kind, "RobustMQImage");
+    assert.equal(result.plan.find((p) => p.name === "rmq-image")!.kind, "RobustMQImage");
+    assert.match(await valueOf(result.image), /^registry\.example\.com\/platform\/robustmq@sha256:[a-f0-9]{64}$/);
+  });
+
+  it("runs a RobustMQImage built beside it through its ref", async () => {
+    const { resources, result } = await runWithMocks(() => {
+      const image = new RobustMQImage("img", IMAGE_ARGS);
+      return { image, cluster: new RobustMQCluster("rmq", { topology: "split", image: image.ref }) };
+    });
+    const ref = await valueOf(result.image.ref);
+    assert.match(ref, /^registry\.example\.com\/platform\/robustmq@sha256:[a-f0-9]{64}$/);
+    for (const name of ["rmq-meta", "rmq-broker", "rmq-engine"]) {
+      assert.equal(sts(resources, name).inputs.spec.template.spec.containers[0].image, ref);
+    }
+    assert.equal(await valueOf(result.cluster.image), ref);
   });
 
   it("leaves the pods untouched when a rebuild yields the same digest, and rolls them when it does not", async () => {
@@ -75,6 +87,14 @@ describe("integration: image", () => {
     const first = await podTemplate(IMAGE_ARGS);
     assert.equal(await podTemplate({ ...IMAGE_ARGS, extraTags: ["rc1"] }), first, "a new tag on the same digest changes nothing");
     assert.notEqual(await podTemplate({ ...IMAGE_ARGS, platforms: ["linux/amd64"] }), first, "another digest rolls the pods");
+  });
+
+  it("refuses a RobustMQImage instance as image (image takes a reference: its ref, or imageBuild)", async () => {
+    const { resources } = await runWithMocks(() => {
+      const image = new RobustMQImage("img", IMAGE_ARGS);
+      assert.throws(() => new RobustMQCluster("rmq", { image: image as never }), /^ {2}- image: takes an image reference; for a RobustMQImage pass its ref \(image: img.ref\)/m);
+    });
+    assert.deepEqual(resources.filter((r) => !r.name.startsWith("img")), [], "nothing of the cluster is registered");
   });
 
   it("accepts a prebuilt image pinned by digest", async () => {
@@ -140,7 +160,7 @@ describe("integration: bad add-on input is rejected before anything is registere
 
   it("reports add-on problems together with the cluster's own", async () => {
     assert.throws(
-      () => new RobustMQCluster("rmq", { logLevel: "loud", storageClass: { preset: "nfs" as never } }),
+      () => new RobustMQCluster("rmq", { logLevel: "loud" as never, storageClass: { preset: "nfs" as never } }),
       (e: Error) => /logLevel/.test(e.message) && /storageClass\.preset/.test(e.message),
     );
   });

@@ -1,29 +1,40 @@
 import { strict as assert } from "assert";
 import type { IVolume } from "kubernetes-models/v1/Volume";
+import { ListenerTlsArgs } from "../components/api/features";
 import { KNOWN_CONFIG_KEYS } from "../components/rmq/config/known-keys";
 import {
   defaultListenerDnsNames,
   LISTENER_TLS_MOUNT_PATH,
   listenerCertificateManifest,
-  listenerTlsConfig,
-  listenerTlsVolume,
+  listenerTlsPatch,
   resolveListenerTls,
   validateListenerTlsArgs,
 } from "../components/features/listener-tls";
-import { resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
-import { flattenConfig, validateConfigKeys } from "../components/validate/values";
+import { resolveClusterArgs } from "../components/cluster/resolve";
+import { flattenConfig, validateConfigKeys } from "../components/validate/config-keys";
+import { RobustMQArgsError } from "../components/validate/errors";
 import { CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, ROBUSTMQ_HOME } from "../components/rmq/versions";
 import { statefulSetManifest } from "../components/workload/statefulset";
 import { validateManifest } from "./schema";
 
 const cluster = resolveClusterArgs("rmq", { namespace: "mq" });
 
+/** resolveListenerTls takes only arguments validation accepted. */
+function resolved(c: typeof cluster, args: ListenerTlsArgs) {
+  assert.deepEqual(validateListenerTlsArgs(args), []);
+  return resolveListenerTls(c, args);
+}
+
 describe("listener TLS", () => {
   it("an existing Secret: mounted read-only at /etc/robustmq-tls, no Certificate", () => {
-    const tls = resolveListenerTls(cluster, { secretName: "mqtt-tls" });
+    const tls = resolved(cluster, { secretName: "mqtt-tls" });
     assert.ok(tls);
     assert.equal(listenerCertificateManifest(cluster, tls), undefined);
-    const { volume, volumeMount } = listenerTlsVolume(tls);
+    const { volumes, volumeMounts } = listenerTlsPatch(tls);
+    assert.equal(volumes.length, 1);
+    assert.equal(volumeMounts.length, 1);
+    const [volume] = volumes;
+    const [volumeMount] = volumeMounts;
     assert.deepEqual(volume, {
       name: "listener-tls",
       secret: {
@@ -46,10 +57,13 @@ describe("listener TLS", () => {
       assert.ok(!nested(LISTENER_TLS_MOUNT_PATH, other) && !nested(other, LISTENER_TLS_MOUNT_PATH), `${LISTENER_TLS_MOUNT_PATH} vs ${other}`);
     }
     // Fits into the real StatefulSet: the volume name and mount path are free there.
-    const sts = statefulSetManifest({ cluster, tier: cluster.tiers[0], image: "img:1", configChecksum: "x", credentialsChecksum: "y" });
+    const sts = statefulSetManifest({ cluster, tier: cluster.tiers[0], configChecksum: "x", credentialsChecksum: "y" });
     const spec = sts.spec as any;
     const container = spec.template.spec.containers[0];
-    const { volume, volumeMount } = listenerTlsVolume(resolveListenerTls(cluster, { secretName: "s" })!);
+    const {
+      volumes: [volume],
+      volumeMounts: [volumeMount],
+    } = listenerTlsPatch(resolved(cluster, { secretName: "s" }));
     assert.ok(!spec.template.spec.volumes.some((v: { name: string }) => v.name === volume.name));
     assert.ok(!spec.volumeClaimTemplates.some((v: { metadata: { name: string } }) => v.metadata.name === volume.name));
     assert.ok(!container.volumeMounts.some((m: { mountPath: string }) => m.mountPath === volumeMount.mountPath));
@@ -59,7 +73,7 @@ describe("listener TLS", () => {
   });
 
   it("points RobustMQ's [broker_network] tls_cert/tls_key at the mounted files", () => {
-    const patch = listenerTlsConfig();
+    const patch = listenerTlsPatch(resolved(cluster, { secretName: "s" })).config;
     assert.deepEqual(patch, { broker_network: { tls_cert: "/etc/robustmq-tls/tls.crt", tls_key: "/etc/robustmq-tls/tls.key" } });
     for (const [key] of flattenConfig(patch)) {
       assert.equal(KNOWN_CONFIG_KEYS[key], "string", `${key} is a RobustMQ string key`);
@@ -68,7 +82,7 @@ describe("listener TLS", () => {
   });
 
   it("cert-manager: a Certificate for the client Service's in-cluster names by default", () => {
-    const tls = resolveListenerTls(cluster, { certManager: { issuerName: "internal-ca" } });
+    const tls = resolved(cluster, { certManager: { issuerName: "internal-ca" } });
     assert.ok(tls);
     assert.equal(tls.secretName, "rmq-listener-tls");
     const cert = listenerCertificateManifest(cluster, tls);
@@ -81,13 +95,13 @@ describe("listener TLS", () => {
     assert.deepEqual(defaultListenerDnsNames(cluster), cert.spec.dnsNames);
     assert.deepEqual(cert.spec.issuerRef, { name: "internal-ca", kind: "ClusterIssuer", group: "cert-manager.io" });
     assert.equal(cert.spec.privateKey.encoding, "PKCS8");
-    assert.equal((listenerTlsVolume(tls).volume as IVolume).secret?.secretName, "rmq-listener-tls", "the pod mounts what cert-manager writes");
+    assert.equal((listenerTlsPatch(tls).volumes[0] as IVolume).secret?.secretName, "rmq-listener-tls", "the pod mounts what cert-manager writes");
   });
 
   it("cert-manager: given dnsNames replace the default (public issuers refuse .svc names)", () => {
     const custom = resolveClusterArgs("rmq", { namespace: "mq", clusterDomain: "corp.internal" });
     assert.deepEqual(defaultListenerDnsNames(custom), ["rmq-client.mq.svc", "rmq-client.mq.svc.corp.internal"]);
-    const tls = resolveListenerTls(custom, { certManager: { issuerName: "le", issuerKind: "Issuer", dnsNames: ["mqtt.example.com"] } });
+    const tls = resolved(custom, { certManager: { issuerName: "le", issuerKind: "Issuer", dnsNames: ["mqtt.example.com"] } });
     const cert = listenerCertificateManifest(custom, tls!);
     assert.ok(cert);
     validateManifest(cert);
@@ -110,7 +124,11 @@ describe("listener TLS", () => {
       const found = validateListenerTlsArgs(args);
       assert.ok(found.some((p) => expected.test(p)), `${JSON.stringify(args)}: expected ${expected}, got ${JSON.stringify(found)}`);
     }
-    assert.equal(resolveListenerTls(cluster, undefined), undefined);
-    assert.throws(() => resolveListenerTls(cluster, {}), RobustMQArgsError);
+    // The cluster validates the argument before resolving it, and has no listener TLS without one.
+    assert.equal(cluster.listenerTls, undefined);
+    assert.throws(
+      () => resolveClusterArgs("rmq", { namespace: "mq", listenerTls: {} }),
+      (e: unknown) => e instanceof RobustMQArgsError && e.problems.some((p) => p.startsWith("listenerTls: needs a certificate source")),
+    );
   });
 });

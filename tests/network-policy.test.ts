@@ -1,17 +1,19 @@
 import { strict as assert } from "assert";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { podLabels } from "../components/api/labels";
+import { NetworkPolicyArgs } from "../components/api/features";
+import { ResolvedCluster } from "../components/api/model";
+import { podLabels } from "../components/api/naming";
 import {
-  NetworkPolicyArgs,
   networkPolicyManifests,
   portExposure,
   resolveNetworkPolicy,
   validateNetworkPolicyArgs,
 } from "../components/features/network-policy";
 import { LISTENERS } from "../components/rmq/ports";
-import { ResolvedCluster, resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
+import { resolveClusterArgs } from "../components/cluster/resolve";
 import { carriesBroker } from "../components/rmq/topology";
-import { tierPorts } from "../components/workload/statefulset";
+import { RobustMQArgsError } from "../components/validate/errors";
+import { statefulSetManifest } from "../components/workload/statefulset";
 import { validateManifest } from "./schema";
 
 type Policy = INetworkPolicy;
@@ -58,9 +60,17 @@ function allowed(policies: Policy[], cluster: ResolvedCluster, target: Record<st
   );
 }
 
+/** Every port a tier's containers declare (the RobustMQ container and the bootstrap gate). */
+function declaredPorts(cluster: ResolvedCluster, tier: ResolvedCluster["tiers"][number]): Array<{ name: string; port: number }> {
+  const spec = statefulSetManifest({ cluster, tier, configChecksum: "x", credentialsChecksum: "y" }).spec as any;
+  const containers = [...spec.template.spec.containers, ...spec.template.spec.initContainers];
+  return containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ name: p.name, port: p.containerPort })));
+}
+
 function build(cluster: ResolvedCluster, args: NetworkPolicyArgs): Policy[] {
-  const np = resolveNetworkPolicy(cluster, args);
-  assert.ok(np);
+  // resolveNetworkPolicy takes only arguments validation accepted.
+  assert.deepEqual(validateNetworkPolicyArgs(args), []);
+  const np = resolveNetworkPolicy(args);
   const policies = networkPolicyManifests(cluster, np) as unknown as Policy[];
   policies.forEach((p) => validateManifest(p as unknown as Record<string, any>));
   return policies;
@@ -87,7 +97,13 @@ describe("network policy", () => {
       const exposure = portExposure(cluster);
       assert.deepEqual(exposure.map((p) => p.field), LISTENERS.map((l) => l.field));
       for (const tier of cluster.tiers) {
-        for (const declared of tierPorts(cluster, tier)) {
+        const declaredNames = declaredPorts(cluster, tier).map((p) => p.name);
+        assert.deepEqual(
+          tier.ports.map((p) => p.name),
+          declaredNames.filter((n) => n !== "gate"),
+          `${tier.name}: the RobustMQ container declares the tier's ports`,
+        );
+        for (const declared of declaredPorts(cluster, tier)) {
           const entry = exposure.find((p) => p.name === declared.name);
           assert.ok(entry, `container port ${declared.name} of ${tier.name} is classified`);
           assert.equal(entry.port, declared.port);
@@ -221,7 +237,7 @@ describe("network policy", () => {
       [{ egress: { dnsNamespace: "Kube-System" } }, /^networkPolicy\.egress\.dnsNamespace: must be a DNS-1123 label/],
       [{ egress: { restrict: "yes" } }, /^networkPolicy\.egress\.restrict: must be true or false/],
       [{ egress: { restrict: false, cidrs: ["10.0.0.0/8"] } }, /^networkPolicy\.egress\.cidrs: only used when egress is restricted/],
-      [{ clients: { cidr: ["10.0.0.0/8"] } }, /^networkPolicy\.clients\.cidr: unknown field \(accepted: cidrs, namespaces\)/],
+      [{ clients: { cidr: ["10.0.0.0/8"] } }, /^networkPolicy\.clients\.cidr: unknown field \(did you mean "cidrs"\? accepted: cidrs, namespaces\)/],
       [{ deny: true }, /^networkPolicy\.deny: unknown field/],
     ];
     for (const [args, expected] of cases) {
@@ -230,7 +246,11 @@ describe("network policy", () => {
     }
     assert.deepEqual(validateNetworkPolicyArgs(RESTRICTED), []);
     assert.deepEqual(validateNetworkPolicyArgs({ clients: { cidrs: ["2001:db8::/32"] } }), []);
-    assert.equal(resolveNetworkPolicy(combined, undefined), undefined);
-    assert.throws(() => resolveNetworkPolicy(combined, { clients: {} }), RobustMQArgsError);
+    // The cluster validates the argument before resolving it, and has no policies without one.
+    assert.equal(combined.networkPolicy, undefined);
+    assert.throws(
+      () => resolveClusterArgs("rmq", { namespace: "mq", protocols: ["mqtt"], networkPolicy: { clients: {} } }),
+      (e: unknown) => e instanceof RobustMQArgsError && e.problems.some((p) => p.startsWith("networkPolicy.clients: lists no cidrs")),
+    );
   });
 });

@@ -5,6 +5,8 @@ import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "..");
+/** The package's npm name, as a consumer installs and imports it. */
+const NAME: string = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).name;
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -28,7 +30,7 @@ describe("package: usable from another Pulumi program", function () {
   });
 
   it("ships built JS and type declarations, and nothing else", () => {
-    const pkg = path.join(consumer, "node_modules", "pulumi-robustmq");
+    const pkg = path.join(consumer, "node_modules", NAME);
     assert.ok(fs.existsSync(path.join(pkg, "dist", "components", "index.js")));
     assert.ok(fs.existsSync(path.join(pkg, "dist", "components", "index.d.ts")));
     assert.equal(fs.existsSync(path.join(pkg, "tests")), false);
@@ -36,7 +38,7 @@ describe("package: usable from another Pulumi program", function () {
   });
 
   it("ships the Dockerfile the image component builds by default, and finds it once installed", () => {
-    const pkg = path.join(consumer, "node_modules", "pulumi-robustmq");
+    const pkg = path.join(consumer, "node_modules", NAME);
     assert.ok(fs.existsSync(path.join(pkg, "docker", "Dockerfile")));
     const moduleDir = path.join(pkg, "dist", "components", "image");
     const script = `console.log(require(${JSON.stringify(path.join(moduleDir, "resolve.js"))}).findPackageDockerfile(${JSON.stringify(moduleDir)}).dockerfile)`;
@@ -44,8 +46,8 @@ describe("package: usable from another Pulumi program", function () {
     assert.equal(fs.realpathSync(found), fs.realpathSync(path.join(pkg, "docker", "Dockerfile")));
   });
 
-  it("imports { RobustMQCluster } from \"pulumi-robustmq\" in JavaScript", () => {
-    const out = run("node", ["-e", "const m = require('pulumi-robustmq'); console.log(typeof m.RobustMQCluster, m.ROBUSTMQ_VERSION, typeof m.RobustMQImage)"], consumer);
+  it(`imports { RobustMQCluster } from "${NAME}" in JavaScript`, () => {
+    const out = run("node", ["-e", `const m = require(${JSON.stringify(NAME)}); console.log(typeof m.RobustMQCluster, m.ROBUSTMQ_VERSION, typeof m.RobustMQImage)`], consumer);
     assert.match(out, /^function v0\.4\.11 function/);
   });
 
@@ -53,11 +55,13 @@ describe("package: usable from another Pulumi program", function () {
     fs.writeFileSync(
       path.join(consumer, "index.ts"),
       [
-        'import { RobustMQCluster, RobustMQClusterArgs, RobustMQImage } from "pulumi-robustmq";',
+        `import { RobustMQCluster, RobustMQClusterArgs, RobustMQImage } from ${JSON.stringify(NAME)};`,
         'const image = new RobustMQImage("img", { version: "v0.4.11", context: "https://github.com/robustmq/robustmq.git#v0.4.11", registry: { address: "registry.example.com" }, repository: "team/robustmq" });',
         'const args: RobustMQClusterArgs = { topology: "split", meta: { replicas: 3 }, protocols: ["mqtt", "kafka"] };',
-        'const cluster = new RobustMQCluster("mq", { ...args, image, storageClass: { preset: "aws-ebs" } });',
+        'const cluster = new RobustMQCluster("mq", { ...args, image: image.ref, storageClass: { preset: "aws-ebs" } });',
+        'const built = new RobustMQCluster("built", { ...args, imageBuild: { version: "v0.4.11", target: "release", releaseChecksums: { amd64: "a".repeat(64), arm64: "b".repeat(64) }, registry: { address: "registry.example.com" }, repository: "team/robustmq" } });',
         "export const url = cluster.mqttUrl;",
+        "export const builtImage = built.image;",
         "",
       ].join("\n"),
     );

@@ -1,19 +1,17 @@
 import { strict as assert } from "assert";
 import type { IStorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
-import { resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
-import {
-  resolveStorageClass,
-  StorageClassArgs,
-  storageClassManifest,
-  storageClassName,
-  tierStorageClassName,
-  validateStorageClassArgs,
-} from "../components/features/storage-class";
+import { StorageClassArgs } from "../components/api/features";
+import { RobustMQClusterArgs } from "../components/api/args";
+import { resolveClusterArgs } from "../components/cluster/resolve";
+import { resolveStorageClass, storageClassManifest, validateStorageClassArgs } from "../components/features/storage-class";
+import { RobustMQArgsError } from "../components/validate/errors";
 import { validateManifest } from "./schema";
 
 const cluster = resolveClusterArgs("rmq", { namespace: "mq" });
 
 function build(args: StorageClassArgs): IStorageClass {
+  // resolveStorageClass takes only arguments validation accepted.
+  assert.deepEqual(validateStorageClassArgs(args), []);
   const manifest = storageClassManifest(cluster, resolveStorageClass(cluster, args));
   assert.ok(manifest, "a StorageClass is built");
   validateManifest(manifest);
@@ -73,17 +71,20 @@ describe("storage class", () => {
   });
 
   it("tells the tiers which class to use; a tier's own class wins", () => {
-    const created = resolveStorageClass(cluster, { preset: "gce-pd" });
-    const existing = resolveStorageClass(cluster, { existingClassName: "premium-rwo" });
-    const none = resolveStorageClass(cluster, undefined);
-    assert.equal(storageClassName(created), "rmq-gce-pd");
-    assert.equal(storageClassName(existing), "premium-rwo");
-    assert.equal(storageClassName(none), undefined);
-    assert.equal(storageClassManifest(cluster, existing), undefined, "an existing class is not created");
-    assert.equal(storageClassManifest(cluster, none), undefined);
-    const tier = cluster.tiers[0];
-    assert.equal(tierStorageClassName(tier, created), "rmq-gce-pd");
-    assert.equal(tierStorageClassName({ storageClassName: "engine-nvme" }, created), "engine-nvme");
+    const withClass = (args: RobustMQClusterArgs) => resolveClusterArgs("rmq", { namespace: "mq", ...args });
+    const created = withClass({ storageClass: { preset: "gce-pd" } });
+    const existing = withClass({ storageClass: { existingClassName: "premium-rwo" } });
+    const none = cluster;
+    assert.equal(created.storageClass?.className, "rmq-gce-pd");
+    assert.equal(existing.storageClass?.className, "premium-rwo");
+    assert.equal(none.storageClass, undefined);
+    assert.equal(storageClassManifest(existing, existing.storageClass!), undefined, "an existing class is not created");
+    assert.deepEqual(created.tiers.map((t) => t.storageClassName), ["rmq-gce-pd"]);
+    assert.deepEqual(existing.tiers.map((t) => t.storageClassName), ["premium-rwo"]);
+    assert.deepEqual(none.tiers.map((t) => t.storageClassName), [undefined], "no argument: the cluster's default class");
+    const own = withClass({ topology: "split", storageClass: { preset: "gce-pd" }, engine: { storageClassName: "engine-nvme" } });
+    assert.deepEqual(own.tiers.map((t) => [t.name, t.storageClassName]), [["meta", "rmq-gce-pd"], ["broker", "rmq-gce-pd"], ["engine", "engine-nvme"]]);
+    assert.equal(withClass({ combined: { storageClassName: "engine-nvme" } }).tiers[0].storageClassName, "engine-nvme");
   });
 
   it("refuses bad input, naming the field and what is accepted", () => {
@@ -116,9 +117,10 @@ describe("storage class", () => {
   });
 
   it("resolve throws every problem at once", () => {
+    // The cluster validates the argument before resolving it.
     assert.throws(
-      () => resolveStorageClass(cluster, { preset: "aws-ebs", iops: 1, throughput: 1 } as StorageClassArgs),
-      (e: unknown) => e instanceof RobustMQArgsError && e.problems.length === 2,
+      () => resolveClusterArgs("rmq", { namespace: "mq", storageClass: { preset: "aws-ebs", iops: 1, throughput: 1 } as StorageClassArgs }),
+      (e: unknown) => e instanceof RobustMQArgsError && e.problems.length === 2 && e.problems.every((p) => p.startsWith("storageClass.")),
     );
   });
 });

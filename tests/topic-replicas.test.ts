@@ -1,12 +1,15 @@
 import { strict as assert } from "assert";
 import { parse } from "smol-toml";
 import { renderServerToml } from "../components/rmq/config/server-toml";
-import { RobustMQArgsError, resolveClusterArgs, topicReplicaLimit } from "../components/cluster/resolve";
+import { resolveClusterArgs } from "../components/cluster/resolve";
+import { topicReplicaLimit } from "../components/rmq/topology";
+import { RobustMQArgsError } from "../components/validate/errors";
+import { nodeConfig } from "../components/workload/config";
 import { RobustMQClusterArgs } from "../components";
 
 function replicaNum(args: RobustMQClusterArgs): number[] {
   const cluster = resolveClusterArgs("rmq", args);
-  return cluster.tiers.map((t) => (parse(renderServerToml(cluster, t)) as any).runtime.default_topic_replica_num);
+  return cluster.tiers.map((t) => (parse(renderServerToml(nodeConfig(cluster, t))) as any).runtime.default_topic_replica_num);
 }
 
 function problems(args: RobustMQClusterArgs): string[] {

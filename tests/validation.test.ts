@@ -2,10 +2,11 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { RobustMQCluster } from "../components";
 import { RobustMQClusterArgs } from "../components/api/args";
-import { resolveClusterArgs, RobustMQArgsError } from "../components/cluster/resolve";
+import { resolveClusterArgs } from "../components/cluster/resolve";
+import { validateConfigKeys } from "../components/validate/config-keys";
+import { RobustMQArgsError } from "../components/validate/errors";
 import {
   validateCidr,
-  validateConfigKeys,
   validateImageReference,
   validatePorts,
   validateQuantity,
@@ -167,19 +168,19 @@ describe("validation: RobustMQCluster arguments", () => {
     rejects({ clientService: { type: "Ingress" as never } }, "clientService.type", '"ClusterIP", "NodePort", "LoadBalancer"');
     rejects({ clientService: { type: "LoadBalancer", loadBalancerSourceRanges: ["10.0.0.0"] } }, "clientService.loadBalancerSourceRanges[0]", "CIDR");
     rejects({ security: { runAsUser: 0 } }, "security.runAsUser", "non-root");
-    rejects({ logLevel: "verbose" }, "logLevel", '"info"');
+    rejects({ logLevel: "verbose" as never }, "logLevel", '"info"');
     rejects({ combined: { hostSpread: "maybe" as never } }, "combined.hostSpread", '"soft", "hard"');
     rejects({ combined: { zoneSpread: "always" as never } }, "combined.zoneSpread", '"none", "soft", "hard"');
     rejects({ combined: { startupTimeoutSeconds: 1 } }, "combined.startupTimeoutSeconds", "from 10 to 3600");
     rejects({ combined: { storageClassName: "Fast SSD" } }, "combined.storageClassName", "DNS-1123 subdomain");
     rejects({ labels: { "app.kubernetes.io/instance": "x" } }, "labels.app.kubernetes.io/instance", "reserved");
-    rejects({ ports: { mqtt: 1 } as never }, "ports.mqtt", "unknown port");
+    rejects({ ports: { mqtt: 1 } as never }, "ports.mqtt", "unknown field", "accepted: grpc, http, storage, mqttTcp,");
     rejects({ combined: { replica: 3 } as never }, "combined.replica", "unknown field");
     rejects({ extraconfig: {} } as never, "extraconfig", "unknown argument");
   });
 
   it("reports every problem at once", () => {
-    const problems = problemsOf({ topology: "split", meta: { replicas: 2 }, ports: { kafka: 1883 }, logLevel: "loud" });
+    const problems = problemsOf({ topology: "split", meta: { replicas: 2 }, ports: { kafka: 1883 }, logLevel: "loud" as never });
     assert.equal(problems.length, 3, problems.join("\n"));
   });
 
@@ -193,7 +194,7 @@ describe("validation: RobustMQCluster arguments", () => {
   it("checks secret credentials once their value is known", async () => {
     const failure = await new Promise<unknown>((resolve) => {
       process.once("unhandledRejection", (reason) => resolve(reason));
-      void runWithMocks(() => new RobustMQCluster("rmq", { adminPassword: pulumi.secret("admin") }));
+      void runWithMocks(() => new RobustMQCluster("rmq", { adminPassword: pulumi.secret("admin") }), { failsDuringDeployment: true });
     });
     assert.match(String(failure), /adminPassword: is RobustMQ's published default/);
     discardPendingOutputs();

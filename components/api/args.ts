@@ -1,137 +1,247 @@
+// RobustMQClusterArgs: the package's public contract. Fields are added, never renamed. Every field
+// is documented with its default; closed sets are enums (api/enums.ts) and nested settings are
+// named interfaces, so Pulumi's component analyzer can offer them to every Pulumi language.
+// Structural choices (topology, replicas, protocols, ports) are plain values because they decide
+// which resources exist; values that may come from other resources are Inputs.
 import * as pulumi from "@pulumi/pulumi";
-import type * as k8s from "@pulumi/kubernetes";
-import type { RobustMQImage } from "../image/image";
-import type { IngressArgs } from "../features/ingress";
-import type { ListenerTlsArgs } from "../features/listener-tls";
-import type { NetworkPolicyArgs } from "../features/network-policy";
+import type { RobustMQImageArgs } from "./image-args";
 import { PortArgs, Protocol } from "../rmq/ports";
-import type { StorageClassArgs } from "../features/storage-class";
+import { Topology } from "../rmq/topology";
+import { HostSpread, ImagePullPolicy, LogLevel, ServiceType, ZoneSpread } from "./enums";
+import type { IngressArgs, ListenerTlsArgs, NetworkPolicyArgs, StorageClassArgs } from "./features";
 
-export type Topology = "combined" | "split";
-export type TierName = "combined" | "meta" | "broker" | "engine";
-export type Spread = "none" | "soft" | "hard";
-export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
+export { PortArgs };
 
+/** CPU and memory of a container, as Kubernetes quantities. */
 export interface ResourceAmounts {
+  /** CPU, e.g. "500m" or "2". */
   cpu?: string;
+  /** Memory, e.g. "1Gi". */
   memory?: string;
+}
+
+/** Requests and limits of a tier's RobustMQ container. */
+export interface TierResources {
+  /** What the scheduler reserves. @default per tier (see the README's tier table) */
+  requests?: ResourceAmounts;
+  /** The most the container may use; no limit may be below its request. @default memory per tier, no CPU limit */
+  limits?: ResourceAmounts;
+}
+
+/** Operator of a toleration. */
+export const TolerationOperator = {
+  Equal: "Equal",
+  Exists: "Exists",
+} as const;
+export type TolerationOperator = (typeof TolerationOperator)[keyof typeof TolerationOperator];
+
+/** Taint effect a toleration matches. */
+export const TaintEffect = {
+  NoSchedule: "NoSchedule",
+  PreferNoSchedule: "PreferNoSchedule",
+  NoExecute: "NoExecute",
+} as const;
+export type TaintEffect = (typeof TaintEffect)[keyof typeof TaintEffect];
+
+/** A Kubernetes toleration: lets the tier's pods onto nodes with a matching taint. */
+export interface Toleration {
+  /** Taint key; empty with operator "Exists" matches every taint. */
+  key?: string;
+  /** How key and value are matched. @default "Equal" */
+  operator?: TolerationOperator;
+  /** Taint value; must be empty with operator "Exists". */
+  value?: string;
+  /** Effect to match; empty matches every effect. */
+  effect?: TaintEffect;
+  /** NoExecute only: seconds the pod stays bound after the taint appears. */
+  tolerationSeconds?: number;
 }
 
 /** Settings of one tier (one StatefulSet). Every field is optional; defaults depend on the tier. */
 export interface TierArgs {
-  /** Pods in the tier. Meta-carrying tiers (meta, combined) need an odd number so Raft keeps a majority. */
+  /**
+   * Pods in the tier. Meta-carrying tiers (meta, combined) need an odd number so Raft keeps a majority.
+   * @default combined 1, meta 3, broker 2, engine 3
+   */
   replicas?: number;
-  /** Size of each pod's data volume, a Kubernetes quantity such as "10Gi". */
+  /**
+   * Size of each pod's data volume, a Kubernetes quantity.
+   * @default combined "10Gi", meta "20Gi", broker "2Gi", engine "20Gi"
+   */
   storageSize?: string;
-  /** StorageClass of the data volumes; the cluster default when unset. */
+  /** StorageClass of this tier's volumes; wins over the storageClass argument. @default the storageClass argument's class, else the cluster default */
   storageClassName?: string;
-  resources?: { requests?: ResourceAmounts; limits?: ResourceAmounts };
-  /** Spread of pods over nodes: "soft" (default, prefer) or "hard" (require). */
-  hostSpread?: Exclude<Spread, "none">;
-  /** Spread of pods over zones (topology.kubernetes.io/zone): "none" (default), "soft" or "hard". */
-  zoneSpread?: Spread;
+  /** Requests and limits of the RobustMQ container. */
+  resources?: TierResources;
+  /** Spread of pods over nodes. @default "soft" */
+  hostSpread?: HostSpread;
+  /** Spread of pods over zones (topology.kubernetes.io/zone). @default "none" */
+  zoneSpread?: ZoneSpread;
+  /** Node labels the pods must run on. @default none */
   nodeSelector?: Record<string, string>;
-  tolerations?: k8s.types.input.core.v1.Toleration[];
-  /** Seconds a pod gets to stop after SIGTERM before it is killed. */
+  /** Taints the pods tolerate. @default none */
+  tolerations?: Toleration[];
+  /** Seconds a pod gets to stop after SIGTERM before it is killed. @default 60 */
   terminationGracePeriodSeconds?: number;
-  /** Seconds a starting pod may take before its admin port must answer (startup probe budget). */
+  /** Seconds a starting pod may take before its admin port must answer (startup probe budget). @default 300 */
   startupTimeoutSeconds?: number;
 }
 
+/** The Service clients connect to (the broker-role pods). */
 export interface ClientServiceArgs {
+  /** Service type; LoadBalancer or NodePort for clients outside the cluster. @default "ClusterIP" */
   type?: ServiceType;
+  /** Annotations, e.g. a cloud load balancer's settings. @default none */
   annotations?: Record<string, string>;
-  /** Restrict LoadBalancer access to these CIDRs. */
+  /** Restrict a LoadBalancer to these CIDRs (type "LoadBalancer" only). @default any source */
   loadBalancerSourceRanges?: string[];
-  /** Also expose MQTT over QUIC (UDP); off by default as many load balancers cannot mix TCP and UDP. */
+  /** Also expose MQTT over QUIC (UDP); many load balancers cannot mix TCP and UDP. @default false */
   exposeMqttQuic?: boolean;
 }
 
+/** Identity the containers run as. The upstream image's own user is not numeric, so a numeric one is set. */
 export interface SecurityArgs {
-  /** Numeric UID the containers run as (the upstream image's own user is non-numeric). */
+  /** Numeric, non-root UID. @default 10001 */
   runAsUser?: number;
+  /** Numeric GID. @default 10001 */
   runAsGroup?: number;
-  /** Group that owns the data volumes, so the non-root process can write them. */
+  /** Group that owns the data volumes, so the non-root process can write them. @default 10001 */
   fsGroup?: number;
 }
 
-/**
- * Arguments of RobustMQCluster. This interface is the package's public contract: fields are
- * added, never renamed. Structural choices (topology, replicas, protocols, ports) are plain values
- * because they decide which resources exist; values that may come from other resources are Inputs.
- */
+/** Arguments of RobustMQCluster. */
 export interface RobustMQClusterArgs {
-  /** Namespace for every object; defaults to the component's name. */
+  /** Namespace of every object. @default the component's name */
   namespace?: string;
-  /** Create the namespace (with the restricted Pod Security label). Default true. */
+  /** Create the namespace, labelled for the restricted Pod Security profile. @default true */
   createNamespace?: boolean;
-  /** RobustMQ `cluster_name`; defaults to the component's name. */
+  /** RobustMQ `cluster_name`. @default the component's name */
   clusterName?: string;
-  /** "combined" (every node runs meta+broker+engine) or "split" (separate tiers). Default "combined". */
+  /** "combined" (every node runs meta+broker+engine) or "split" (separate tiers). @default "combined" */
   topology?: Topology;
-  /** The one tier of the combined topology. Default 1 replica. */
+  /** The one tier of the combined topology. @default 1 replica */
   combined?: TierArgs;
-  /** Split topology: the Raft metadata tier. Default 3 replicas. */
+  /** Split topology: the Raft voters, which are storage engine nodes too. @default 3 replicas */
   meta?: TierArgs;
-  /** Split topology: the protocol front ends. Default 2 replicas. */
+  /** Split topology: the protocol front ends. @default 2 replicas */
   broker?: TierArgs;
-  /** Split topology: the storage engine. Default 2 replicas. */
+  /** Split topology: more storage engine nodes. @default 3 replicas */
   engine?: TierArgs;
-  /** Protocols exposed to clients. Default ["mqtt"]. */
+  /** Protocols exposed to clients. @default ["mqtt"] */
   protocols?: Protocol[];
+  /** Port numbers. @default RobustMQ's defaults (see PortArgs) */
   ports?: PortArgs;
   /**
-   * What the pods run: an image reference (tag or digest, never ":latest"; default the official
-   * image at the pinned RobustMQ version) or a RobustMQImage, whose digest is then pinned and whose
-   * build comes first in the apply order.
+   * Image reference the pods run: a tag or a digest, never ":latest" (a RobustMQImage's `ref`
+   * works too). Refused together with imageBuild.
+   * @default "ghcr.io/robustmq/robustmq:v0.4.11"
    */
-  image?: pulumi.Input<string> | RobustMQImage;
-  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  image?: pulumi.Input<string>;
+  /**
+   * Build the image instead (a RobustMQImage child, built and pushed first in the apply order);
+   * the pods then run its digest. Refused together with image.
+   * @default none: the pods run `image`
+   */
+  imageBuild?: RobustMQImageArgs;
+  /** When the kubelet pulls the image. @default "IfNotPresent" */
+  imagePullPolicy?: ImagePullPolicy;
+  /** Names of docker-registry Secrets in the namespace. @default none */
   imagePullSecrets?: string[];
-  /** Image with a shell, `grep` and `nc` (listen and connect) for the bootstrap gate of meta-carrying tiers of more than one pod. */
+  /**
+   * Image with a shell, grep and nc (listen and connect) for the bootstrap gate of meta-carrying
+   * tiers of more than one pod. @default busybox 1.37, pinned by digest
+   */
   bootstrapGateImage?: string;
+  /** UID, GID and fsGroup of the pods. @default 10001 each */
   security?: SecurityArgs;
+  /** The client Service. @default ClusterIP */
   clientService?: ClientServiceArgs;
-  /** Admin HTTP API user name. Default "admin". */
+  /** Admin HTTP API user name. @default "admin" */
   adminUsername?: string;
-  /** Admin HTTP API password; generated when unset. */
+  /** Admin HTTP API password (>= 12 characters); rotating it restarts the pods. @default generated */
   adminPassword?: pulumi.Input<string>;
-  /** Secret that signs admin API tokens (>= 32 chars); generated when unset. */
+  /** Secret that signs admin API tokens (>= 32 characters); rotating it restarts the pods. @default generated */
   jwtSecret?: pulumi.Input<string>;
   /**
-   * Name of the initial MQTT superuser, generated when unset. RobustMQ creates this user once,
-   * when the cluster first starts; changing the value later changes nothing in the running
-   * cluster (the stored user stays valid) and restarts no pod. Rotate it through the admin API.
+   * Name of the initial MQTT superuser. RobustMQ creates this user once, when the cluster first
+   * starts; changing the value later changes nothing in the running cluster (the stored user stays
+   * valid) and restarts no pod. Rotate it through the admin API.
+   * @default generated
    */
   mqttUsername?: pulumi.Input<string>;
   /**
-   * Password of the initial MQTT superuser, generated when unset. Seeded once, like mqttUsername:
-   * a later change is not applied to the running cluster and restarts no pod.
+   * Password of the initial MQTT superuser (>= 12 characters). Seeded once, like mqttUsername: a
+   * later change is not applied to the running cluster and restarts no pod.
+   * @default generated
    */
   mqttPassword?: pulumi.Input<string>;
-  /** Level of the stdout log: "error", "warn", "info", "debug" or "trace". Default "info". */
-  logLevel?: string;
+  /** Level of the stdout log. @default "info" */
+  logLevel?: LogLevel;
   /**
    * Extra server.toml settings merged over the generated ones, as nested tables
-   * ({ mqtt_runtime: { keep_alive: { max_time: 600 } } }). Keys must be keys RobustMQ knows;
-   * identity, ports, paths and credentials are managed by the component and refused here.
+   * ({ mqtt_runtime: { keep_alive: { max_time: 600 } } }). Keys must be keys RobustMQ v0.4.11
+   * reads; identity, ports, paths and credentials are managed by the component and refused here.
+   * @default {}
    */
-  extraConfig?: Record<string, unknown>;
+  extraConfig?: Record<string, any>;
   /**
-   * Keep PVCs when the cluster is deleted or scaled in. Default true. Meta-carrying tiers keep
-   * their volumes on scale-in whatever this says (a Raft voter must not come back empty).
+   * Keep PVCs when the cluster is deleted or scaled in. Meta-carrying tiers keep their volumes on
+   * scale-in whatever this says (a Raft voter must not come back empty).
+   * @default true
    */
   retainVolumes?: boolean;
-  /** Kubernetes cluster DNS domain. Default "cluster.local". */
+  /** Kubernetes cluster DNS domain. @default "cluster.local" */
   clusterDomain?: string;
-  /** Labels added to every object. */
+  /** Labels added to every object. @default none */
   labels?: Record<string, string>;
-  /** StorageClass of the data volumes: a preset to create, or an existing class. Default the cluster's default class. */
+  /** StorageClass of the data volumes: a preset to create, or an existing class. @default the cluster's default class */
   storageClass?: StorageClassArgs;
-  /** Ingress for the admin HTTP API and MQTT over WebSocket. None by default. */
+  /** Ingress for the admin HTTP API and MQTT over WebSocket. @default none */
   ingress?: IngressArgs;
-  /** Certificate of the broker's own TLS listeners (MQTTS, WSS). Default the image's bundled certificate. */
+  /** Certificate of the brokers' own TLS listeners (MQTTS, WSS). @default the image's bundled demo certificate */
   listenerTls?: ListenerTlsArgs;
-  /** NetworkPolicies: default deny, then only what the cluster needs. None by default. */
+  /** NetworkPolicies: default deny, then only what the cluster needs. @default none */
   networkPolicy?: NetworkPolicyArgs;
+}
+
+/** In-cluster (and Ingress) endpoints of the enabled protocols and the admin API. */
+export interface ClusterEndpoints {
+  /** mqtt://<client service>:<port>, when MQTT is enabled. */
+  mqtt?: string;
+  /** host:port Kafka bootstrap address, when Kafka is enabled. */
+  kafka?: string;
+  /** amqp://<client service>:<port>, when AMQP is enabled. */
+  amqp?: string;
+  /** nats://<client service>:<port>, when NATS is enabled. */
+  nats?: string;
+  /** http://<admin service>:<port>: admin API and /metrics. */
+  admin: string;
+  /** Public URL of the admin API through the Ingress, when it has one. */
+  ingressAdmin?: string;
+  /** Public URL of MQTT over WebSocket through the Ingress, when it has one. */
+  ingressMqttWebsocket?: string;
+}
+
+/** A name per tier, for the tiers the topology has. */
+export interface TierNames {
+  /** The combined tier's (combined topology). */
+  combined?: string;
+  /** The meta tier's (split topology). */
+  meta?: string;
+  /** The broker tier's (split topology). */
+  broker?: string;
+  /** The engine tier's (split topology). */
+  engine?: string;
+}
+
+/** Broker ids per tier, in ordinal order, for the tiers the topology has. */
+export interface TierBrokerIds {
+  /** The combined tier's (combined topology). */
+  combined?: number[];
+  /** The meta tier's (split topology). */
+  meta?: number[];
+  /** The broker tier's (split topology). */
+  broker?: number[];
+  /** The engine tier's (split topology). */
+  engine?: number[];
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ImageArch, ImageBuildTarget, ImagePlatform } from "./validation";
+import { ImageBuildTarget, ImagePlatform } from "./enums";
 
 export interface ImageRegistryArgs {
   /** Registry host with an optional port, no scheme or path: "ghcr.io", "registry.example.com:5000". */
@@ -41,6 +41,7 @@ export interface RobustMQImageArgs {
   gitSha?: string;
   /** Platforms to build, each on its own with its own cache. Default both: ["linux/amd64", "linux/arm64"]. */
   platforms?: ImagePlatform[];
+  /** Registry the image and its build cache are pushed to. */
   registry: ImageRegistryArgs;
   /** Repository path inside the registry, e.g. "team/robustmq" (no host, no tag). */
   repository: string;
@@ -70,5 +71,13 @@ export interface RobustMQImageArgs {
    * sha256 of upstream's release tarball per architecture (robustmq-<version>-linux-<arch>.tar.gz).
    * Required with target "release" for every platform built; the build fails on a mismatch.
    */
-  releaseChecksums?: Partial<Record<ImageArch, string>>;
+  releaseChecksums?: ReleaseChecksums;
+}
+
+/** sha256 of upstream's release tarball, per architecture. */
+export interface ReleaseChecksums {
+  /** robustmq-<version>-linux-amd64.tar.gz */
+  amd64?: string;
+  /** robustmq-<version>-linux-arm64.tar.gz */
+  arm64?: string;
 }

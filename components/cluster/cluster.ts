@@ -1,56 +1,56 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { RobustMQClusterArgs, TierName } from "../api/args";
-import { renderLoggerToml, renderServerToml, sha256 } from "../rmq/config/server-toml";
-import { credentials, credentialsChecksum, secretData } from "./credentials";
-import { pdbManifest } from "../workload/disruption";
+import { ClusterEndpoints, RobustMQClusterArgs, TierBrokerIds, TierNames } from "../api/args";
+import { PlanEntry, ResolvedCluster } from "../api/model";
+import { objectLabels } from "../api/naming";
+import { ingressEndpoints } from "../features/ingress";
+import { RobustMQImage } from "../image/image";
 import { brokerId, serviceFqdn } from "../rmq/identity";
-import { objectLabels } from "../api/labels";
-import { ingressCertificateManifest, ingressEndpoints, ingressManifest } from "../features/ingress";
-import { listenerCertificateManifest } from "../features/listener-tls";
+import { protocolEndpoint } from "../rmq/ports";
+import { configFiles } from "../workload/config";
+import { pdbManifest } from "../workload/disruption";
 import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "../workload/services";
-import { networkPolicyManifests } from "../features/network-policy";
-import { storageClassManifest } from "../features/storage-class";
-import { PHASES, PhasedRegistry, PlanEntry } from "./plan";
-import { ResolvedCluster, ResolvedTier, resolveClusterArgs } from "./resolve";
-import { carriesMeta } from "../rmq/topology";
-import { configMapKey, statefulSetManifest } from "../workload/statefulset";
+import { statefulSetManifest } from "../workload/statefulset";
+import { Credentials, credentials, credentialsChecksum, secretData } from "./credentials";
+import { FEATURES } from "./features";
+import { PHASES, PhasedRegistry } from "./plan";
+import { resolveClusterArgs } from "./resolve";
 
-export interface ClusterEndpoints {
-  /** mqtt://<client service>:<port>, when MQTT is enabled. */
-  mqtt?: string;
-  /** host:port Kafka bootstrap address, when Kafka is enabled. */
-  kafka?: string;
-  amqp?: string;
-  nats?: string;
-  /** http://<admin service>:<port>: admin API and /metrics. */
-  admin: string;
-  /** Public URL of the admin API through the Ingress, when it has one. */
-  ingressAdmin?: string;
-  /** Public URL of MQTT over WebSocket through the Ingress, when it has one. */
-  ingressMqttWebsocket?: string;
-}
+/** Type token of RobustMQCluster: "<package>:index:<class>", as Pulumi's component provider derives it. */
+export const CLUSTER_TYPE = "robustmq:index:RobustMQCluster";
 
 /**
  * A RobustMQ cluster on Kubernetes: namespace, credentials, configuration, one StatefulSet per
- * tier with its headless Service and PodDisruptionBudget, and client and admin Services, created
- * in a fixed order (see `plan`).
+ * tier with its headless Service and PodDisruptionBudget, client and admin Services and the
+ * optional features (StorageClass, NetworkPolicies, listener TLS, Ingress), created in a fixed
+ * order (see `plan`).
  */
 export class RobustMQCluster extends pulumi.ComponentResource {
+  /** Namespace of every object. */
   public readonly namespace: pulumi.Output<string>;
-  /** StatefulSet name per tier ("combined", or "meta", "broker", "engine"). */
-  public readonly statefulSetNames: pulumi.Output<Partial<Record<TierName, string>>>;
+  /** StatefulSet name per tier. */
+  public readonly statefulSetNames: pulumi.Output<TierNames>;
+  /** Name of the client Service (broker-role pods). */
   public readonly clientServiceName: pulumi.Output<string>;
+  /** Name of the admin Service (admin API and /metrics of every pod). */
   public readonly adminServiceName: pulumi.Output<string>;
-  public readonly headlessServiceNames: pulumi.Output<Partial<Record<TierName, string>>>;
+  /** Headless Service name per tier. */
+  public readonly headlessServiceNames: pulumi.Output<TierNames>;
   /** In-cluster endpoints of the enabled protocols and the admin API. */
   public readonly endpoints: pulumi.Output<ClusterEndpoints>;
+  /** mqtt://<client service>:<port>, when MQTT is enabled. */
   public readonly mqttUrl: pulumi.Output<string | undefined>;
+  /** host:port Kafka bootstrap address, when Kafka is enabled. */
   public readonly kafkaBootstrap: pulumi.Output<string | undefined>;
+  /** http://<admin service>:<port>. */
   public readonly adminUrl: pulumi.Output<string>;
   /** Broker ids per tier, in ordinal order. */
-  public readonly brokerIds: pulumi.Output<Partial<Record<TierName, number[]>>>;
+  public readonly brokerIds: pulumi.Output<TierBrokerIds>;
+  /** The image the pods run: the image argument, or the built image's digest-pinned reference. */
+  public readonly image: pulumi.Output<string>;
+  /** Admin HTTP API user name. */
   public readonly adminUsername: pulumi.Output<string>;
+  /** Admin HTTP API password (secret). */
   public readonly adminPassword: pulumi.Output<string>;
   /** The initial MQTT superuser (seeded on the cluster's first start only; secret). */
   public readonly mqttUsername: pulumi.Output<string>;
@@ -61,39 +61,52 @@ export class RobustMQCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: RobustMQClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate before anything is registered, the component itself included.
-    const cluster = resolveClusterArgs(name, args);
-    super("robustmq:index:Cluster", name, {}, opts);
+    const resolved = resolveClusterArgs(name, args);
+    super(CLUSTER_TYPE, name, {}, { ...opts, aliases: [...(opts.aliases ?? []), { type: "robustmq:index:Cluster" }] });
 
     const registry = new PhasedRegistry();
-    const creds = credentials(name, args, this);
+    let cluster: ResolvedCluster = resolved;
+    if (resolved.imageBuild !== undefined) {
+      // Built and pushed before anything runs it: every later phase depends on the image.
+      const image = new RobustMQImage(resolved.names.image, resolved.imageBuild, {
+        parent: this,
+        // Stacks built the image beside the cluster before it became a child: same resource.
+        aliases: [{ parent: pulumi.rootStackResource }],
+      });
+      registry.include("image", resolved.names.image, "RobustMQImage", image);
+      cluster = { ...resolved, image: image.ref };
+    }
+    const creds = credentials(cluster.names, args, this);
     deployCluster(this, cluster, registry, creds);
     this.plan = registry.plan;
 
     const svc = (n: string) => serviceFqdn(n, cluster.namespace, cluster.clusterDomain);
-    const client = svc(cluster.clientService.name);
-    const has = (p: string) => cluster.protocols.includes(p as never);
+    const client = svc(cluster.names.clientService);
+    const endpoint = (p: (typeof cluster.protocols)[number]) =>
+      cluster.protocols.includes(p) ? protocolEndpoint(p, client, cluster.ports) : undefined;
     const viaIngress = cluster.ingress === undefined ? undefined : ingressEndpoints(cluster.ingress);
     const endpoints: ClusterEndpoints = {
-      mqtt: has("mqtt") ? `mqtt://${client}:${cluster.ports.mqttTcp}` : undefined,
-      kafka: has("kafka") ? `${client}:${cluster.ports.kafka}` : undefined,
-      amqp: has("amqp") ? `amqp://${client}:${cluster.ports.amqp}` : undefined,
-      nats: has("nats") ? `nats://${client}:${cluster.ports.natsTcp}` : undefined,
-      admin: `http://${svc(cluster.adminServiceName)}:${cluster.ports.http}`,
+      mqtt: endpoint("mqtt"),
+      kafka: endpoint("kafka"),
+      amqp: endpoint("amqp"),
+      nats: endpoint("nats"),
+      admin: `http://${svc(cluster.names.adminService)}:${cluster.ports.http}`,
       ...(viaIngress === undefined ? {} : { ingressAdmin: viaIngress.admin, ingressMqttWebsocket: viaIngress.mqttWebsocket }),
     };
-    const perTier = <T>(f: (t: ResolvedTier) => T) =>
-      Object.fromEntries(cluster.tiers.map((t) => [t.name, f(t)])) as Partial<Record<TierName, T>>;
 
     this.namespace = pulumi.output(cluster.namespace);
-    this.statefulSetNames = pulumi.output(perTier((t) => t.statefulSetName));
-    this.headlessServiceNames = pulumi.output(perTier((t) => t.headlessServiceName));
-    this.clientServiceName = pulumi.output(cluster.clientService.name);
-    this.adminServiceName = pulumi.output(cluster.adminServiceName);
+    this.statefulSetNames = pulumi.output(Object.fromEntries(cluster.tiers.map((t) => [t.name, t.names.statefulSet])));
+    this.headlessServiceNames = pulumi.output(Object.fromEntries(cluster.tiers.map((t) => [t.name, t.names.headlessService])));
+    this.clientServiceName = pulumi.output(cluster.names.clientService);
+    this.adminServiceName = pulumi.output(cluster.names.adminService);
     this.endpoints = pulumi.output(endpoints);
     this.mqttUrl = pulumi.output(endpoints.mqtt);
     this.kafkaBootstrap = pulumi.output(endpoints.kafka);
     this.adminUrl = pulumi.output(endpoints.admin);
-    this.brokerIds = pulumi.output(perTier((t) => Array.from({ length: t.replicas }, (_, i) => brokerId(t.idPrefix, i))));
+    this.brokerIds = pulumi.output(
+      Object.fromEntries(cluster.tiers.map((t) => [t.name, Array.from({ length: t.replicas }, (_, i) => brokerId(t.idPrefix, i))])),
+    );
+    this.image = pulumi.output(cluster.image);
     this.adminUsername = pulumi.output(cluster.adminUsername);
     this.adminPassword = creds.adminPassword;
     this.mqttUsername = creds.mqttUsername;
@@ -106,7 +119,11 @@ export class RobustMQCluster extends pulumi.ComponentResource {
       clientServiceName: this.clientServiceName,
       adminServiceName: this.adminServiceName,
       endpoints: this.endpoints,
+      mqttUrl: this.mqttUrl,
+      kafkaBootstrap: this.kafkaBootstrap,
+      adminUrl: this.adminUrl,
       brokerIds: this.brokerIds,
+      image: this.image,
       adminUsername: this.adminUsername,
       adminPassword: this.adminPassword,
       mqttUsername: this.mqttUsername,
@@ -115,34 +132,24 @@ export class RobustMQCluster extends pulumi.ComponentResource {
   }
 }
 
-/**
- * Meta and engine tiers are created together ("core") and the broker tier after them. Every node,
- * whatever its roles, exits during start-up while no engine-role node is registered, and engine
- * nodes register only once the meta quorum exists: awaiting the meta tier before the engine tier
- * exists would never finish. Brokers come last because they cannot become Ready before both.
- */
-export function tierPhase(tier: ResolvedTier): "core" | "brokers" {
-  return carriesMeta(tier) || tier.roles.includes("engine") ? "core" : "brokers";
-}
-
 /** Registers every Kubernetes object of the cluster, phase by phase, as children of `parent`. */
-function deployCluster(
-  parent: pulumi.Resource,
-  cluster: ResolvedCluster,
-  registry: PhasedRegistry,
-  creds: ReturnType<typeof credentials>,
-): void {
-  const name = cluster.name;
+function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, registry: PhasedRegistry, creds: Credentials): void {
+  const names = cluster.names;
   const opts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent, dependsOn });
+  const featureResources = FEATURES.flatMap((f) => {
+    const resolved = cluster[f.arg];
+    return resolved === undefined ? [] : f.resources(cluster, resolved as never);
+  });
+  const addFeatures = (phase: string) => {
+    for (const r of featureResources.filter((f) => f.phase === phase)) {
+      registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)));
+    }
+  };
 
-  if (cluster.imageBuild !== undefined) {
-    // Built before anything runs it: every later phase depends on the pushed image.
-    registry.include("image", cluster.imageBuild.resourceName, "RobustMQImage", cluster.imageBuild);
-  }
   if (cluster.createNamespace) {
-    registry.add("namespace", `${name}-namespace`, "Namespace", (d) =>
+    registry.add("namespace", names.namespaceResource, "Namespace", (d) =>
       new k8s.core.v1.Namespace(
-        `${name}-namespace`,
+        names.namespaceResource,
         {
           metadata: {
             name: cluster.namespace,
@@ -159,96 +166,52 @@ function deployCluster(
       ),
     );
   }
+  addFeatures("storage");
 
-  const storageClass = storageClassManifest(cluster, cluster.storageClass);
-  if (storageClass !== undefined) {
-    const scName = `${name}-storage-class`;
-    registry.add("storage", scName, "StorageClass", (d) => new k8s.storage.v1.StorageClass(scName, storageClass, opts(d)));
-  }
-
-  registry.add("config", `${name}-credentials`, "Secret", (d) =>
+  registry.add("config", names.secret, "Secret", (d) =>
     new k8s.core.v1.Secret(
-      `${name}-credentials`,
-      {
-        metadata: { name: cluster.secretName, namespace: cluster.namespace, labels: objectLabels(cluster, "credentials") },
-        type: "Opaque",
-        stringData: secretData(creds),
-      },
+      names.secret,
+      { metadata: { name: names.secret, namespace: cluster.namespace, labels: objectLabels(cluster, "credentials") }, type: "Opaque", stringData: secretData(creds) },
       opts(d),
     ),
   );
-
-  const logger = renderLoggerToml(cluster.logLevel);
-  const tierToml = new Map(cluster.tiers.map((t) => [t.name, renderServerToml(cluster, t)]));
-  registry.add("config", `${name}-config`, "ConfigMap", (d) =>
+  const files = configFiles(cluster);
+  registry.add("config", names.configMap, "ConfigMap", (d) =>
     new k8s.core.v1.ConfigMap(
-      `${name}-config`,
-      {
-        metadata: { name: cluster.configMapName, namespace: cluster.namespace, labels: objectLabels(cluster, "config") },
-        data: {
-          "logger.toml": logger,
-          ...Object.fromEntries(cluster.tiers.map((t) => [configMapKey(t), tierToml.get(t.name) as string])),
-        },
-      },
+      names.configMap,
+      { metadata: { name: names.configMap, namespace: cluster.namespace, labels: objectLabels(cluster, "config") }, data: files.data },
       opts(d),
     ),
   );
   for (const tier of cluster.tiers) {
-    registry.add("config", tier.headlessServiceName, "Service", (d) =>
-      new k8s.core.v1.Service(tier.headlessServiceName, headlessServiceManifest(cluster, tier), opts(d)),
-    );
+    const n = tier.names.headlessService;
+    registry.add("config", n, "Service", (d) => new k8s.core.v1.Service(n, headlessServiceManifest(cluster, tier), opts(d)));
   }
+  // Policies and the listener certificate exist before any pod starts.
+  addFeatures("config");
 
-  // Policies exist before any pod starts, so no pod ever runs unprotected.
-  for (const policy of cluster.networkPolicy === undefined ? [] : networkPolicyManifests(cluster, cluster.networkPolicy)) {
-    const policyName = (policy.metadata as { name: string }).name;
-    registry.add("config", policyName, "NetworkPolicy", (d) => new k8s.networking.v1.NetworkPolicy(policyName, policy, opts(d)));
-  }
-  // The broker pods mount the certificate's Secret: the Certificate comes before them.
-  const listenerCert = cluster.listenerTls === undefined ? undefined : listenerCertificateManifest(cluster, cluster.listenerTls);
-  if (listenerCert !== undefined) {
-    const certName = `${name}-listener-certificate`;
-    registry.add("config", certName, "Certificate", (d) => new k8s.apiextensions.CustomResource(certName, listenerCert, opts(d)));
-  }
-
-  const credentialsChecksum_ = credentialsChecksum(creds);
-  const byPhase = [...cluster.tiers].sort((a, b) => PHASES.indexOf(tierPhase(a)) - PHASES.indexOf(tierPhase(b)));
+  const checksum = credentialsChecksum(creds);
+  const byPhase = [...cluster.tiers].sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
   for (const tier of byPhase) {
-    const phase = tierPhase(tier);
-    registry.add(phase, tier.statefulSetName, "StatefulSet", (d) =>
+    const n = tier.names;
+    registry.add(tier.phase, n.statefulSet, "StatefulSet", (d) =>
       new k8s.apps.v1.StatefulSet(
-        tier.statefulSetName,
-        statefulSetManifest({
-          cluster,
-          tier,
-          image: cluster.image,
-          configChecksum: sha256(tierToml.get(tier.name) as string, logger),
-          credentialsChecksum: credentialsChecksum_,
-        }),
+        n.statefulSet,
+        statefulSetManifest({ cluster, tier, configChecksum: files.checksums.get(tier.name) as string, credentialsChecksum: checksum }),
         opts(d),
       ),
     );
-    registry.add(phase, `${tier.pdbName}-pdb`, "PodDisruptionBudget", (d) =>
-      new k8s.policy.v1.PodDisruptionBudget(`${tier.pdbName}-pdb`, pdbManifest(cluster, tier), opts(d)),
+    registry.add(tier.phase, n.pdbResource, "PodDisruptionBudget", (d) =>
+      new k8s.policy.v1.PodDisruptionBudget(n.pdbResource, pdbManifest(cluster, tier), opts(d)),
     );
   }
 
-  registry.add("services", cluster.clientService.name, "Service", (d) =>
-    new k8s.core.v1.Service(cluster.clientService.name, clientServiceManifest(cluster), opts(d)),
+  registry.add("services", names.clientService, "Service", (d) =>
+    new k8s.core.v1.Service(names.clientService, clientServiceManifest(cluster), opts(d)),
   );
-  registry.add("services", cluster.adminServiceName, "Service", (d) =>
-    new k8s.core.v1.Service(cluster.adminServiceName, adminServiceManifest(cluster), opts(d)),
+  registry.add("services", names.adminService, "Service", (d) =>
+    new k8s.core.v1.Service(names.adminService, adminServiceManifest(cluster), opts(d)),
   );
-
   // Last: the Ingress routes to the Services above.
-  if (cluster.ingress !== undefined) {
-    const ingressCert = ingressCertificateManifest(cluster, cluster.ingress);
-    if (ingressCert !== undefined) {
-      const certName = `${name}-ingress-certificate`;
-      registry.add("ingress", certName, "Certificate", (d) => new k8s.apiextensions.CustomResource(certName, ingressCert, opts(d)));
-    }
-    const ingressName = `${name}-ingress`;
-    const ingress = ingressManifest(cluster, cluster.ingress);
-    registry.add("ingress", ingressName, "Ingress", (d) => new k8s.networking.v1.Ingress(ingressName, ingress, opts(d)));
-  }
+  addFeatures("ingress");
 }

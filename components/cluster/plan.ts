@@ -2,28 +2,9 @@
 // derives its dependsOn from these phases: a resource depends on every resource of every earlier
 // phase. Tests assert on the recorded plan; the resources receive dependsOn from the same record.
 import * as pulumi from "@pulumi/pulumi";
+import { Phase, PHASES, PlanEntry } from "../api/model";
 
-export const PHASES = [
-  "image",
-  "namespace",
-  "storage",
-  "config",
-  "core",
-  "brokers",
-  "services",
-  "ingress",
-] as const;
-export type Phase = (typeof PHASES)[number];
-
-export interface PlanEntry {
-  phase: Phase;
-  /** Pulumi logical name of the resource. */
-  name: string;
-  /** Kubernetes kind (or the Pulumi type for non-Kubernetes resources). */
-  kind: string;
-  /** Logical names of the resources it depends on. */
-  dependsOn: string[];
-}
+export { Phase, PHASES, PlanEntry };
 
 export class PhasedRegistry {
   readonly plan: PlanEntry[] = [];

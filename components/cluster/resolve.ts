@@ -1,103 +1,55 @@
-// Turns RobustMQClusterArgs into a fully defaulted, validated model. Everything the component
-// builds is derived from this model; nothing downstream re-reads the raw args.
+// RobustMQClusterArgs -> ResolvedCluster: every argument validated (all problems at once, before
+// anything is registered), then every fact the builders need decided once.
 import * as pulumi from "@pulumi/pulumi";
-import type * as k8s from "@pulumi/kubernetes";
-import { RobustMQClusterArgs, ServiceType, Spread, TierArgs, TierName, Topology } from "../api/args";
-import { DEFAULT_PORTS, LISTENERS, PROTOCOLS, Ports, Protocol } from "../rmq/ports";
-import { carriesMeta, POD_MANAGEMENT_POLICY, Role, tierKinds, TOPOLOGIES } from "../rmq/topology";
+import { RobustMQClusterArgs, TierArgs } from "../api/args";
+import { TIER_DEFAULTS } from "../api/defaults";
+import { HostSpread, ImagePullPolicy, LogLevel, ServiceType, values, ZoneSpread } from "../api/enums";
+import { ResolvedCluster, ResolvedFeatures, ResolvedTier, TierPatch } from "../api/model";
+import { clusterNames, MAX_NAME_LENGTH, tierNames } from "../api/naming";
+import { resolveImageArgs } from "../image/resolve";
+import { CREDENTIALS, credentialProblems } from "../rmq/credentials";
+import { metaPods } from "../rmq/identity";
+import { clientPorts, DEFAULT_PORTS, ExposedPort, LISTENERS, Ports, PROTOCOLS, Protocol } from "../rmq/ports";
 import {
+  carriesBroker,
+  carriesEngine,
+  carriesMeta,
+  DEFAULT_TOPIC_REPLICAS,
+  POD_MANAGEMENT_POLICY,
+  Role,
+  TierKind,
+  tierKinds,
+  Topology,
+  topicReplicaLimit,
+} from "../rmq/topology";
+import { DEFAULT_BOOTSTRAP_GATE_IMAGE, DEFAULT_IMAGE } from "../rmq/versions";
+import { validateConfigKeys } from "../validate/config-keys";
+import { ProblemCollector, show } from "../validate/problems";
+import {
+  isRecord,
   Problems,
-  validateConfigKeys,
+  unknownNameMessage,
+  validateBoolean,
+  validateCidrList,
   validateDnsLabel,
   validateDnsSubdomain,
+  validateFields,
   validateImageReference,
   validateInteger,
+  validateLabels,
   validateNonEmptyString,
   validateOneOf,
   validatePorts,
   validateQuantity,
   validateReplicas,
   validateResources,
+  validateStringList,
   validateStringMap,
+  validateTolerations,
 } from "../validate/values";
-import { DEFAULT_BOOTSTRAP_GATE_IMAGE, DEFAULT_IMAGE } from "../rmq/versions";
-import { isRecord, validateCidrList } from "../validate/lists";
-import { RobustMQArgsError } from "../validate/errors";
-import { RobustMQImage } from "../image/image";
-import { resolveIngress, ResolvedIngress, validateIngressArgs } from "../features/ingress";
-import { ResolvedListenerTls, resolveListenerTls, validateListenerTlsArgs } from "../features/listener-tls";
-import { ResolvedNetworkPolicy, resolveNetworkPolicy, validateNetworkPolicyArgs } from "../features/network-policy";
-import { ResolvedStorageClass, resolveStorageClass, tierStorageClassName, validateStorageClassArgs } from "../features/storage-class";
-
-export { RobustMQArgsError };
-
-/** Longest component name: the longest derived name ("<name>-engine-headless") must stay a DNS label. */
-export const MAX_NAME_LENGTH = 40;
-export const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"] as const;
-export const SERVICE_TYPES: readonly ServiceType[] = ["ClusterIP", "NodePort", "LoadBalancer"];
-
-export interface ResolvedTier {
-  name: TierName;
-  roles: Role[];
-  idPrefix: number;
-  statefulSetName: string;
-  headlessServiceName: string;
-  pdbName: string;
-  podManagementPolicy: typeof POD_MANAGEMENT_POLICY;
-  replicas: number;
-  storageSize: string;
-  storageClassName?: string;
-  requests: { cpu?: string; memory?: string };
-  limits: { cpu?: string; memory?: string };
-  hostSpread: Exclude<Spread, "none">;
-  zoneSpread: Spread;
-  nodeSelector?: Record<string, string>;
-  tolerations?: k8s.types.input.core.v1.Toleration[];
-  terminationGracePeriodSeconds: number;
-  startupTimeoutSeconds: number;
-  /** Runs the bootstrap gate init container: every meta-carrying tier of more than one pod. */
-  bootstrapGate: boolean;
-}
-
-export interface ResolvedCluster {
-  name: string;
-  namespace: string;
-  createNamespace: boolean;
-  clusterName: string;
-  topology: Topology;
-  tiers: ResolvedTier[];
-  protocols: Protocol[];
-  ports: Ports;
-  image: pulumi.Input<string>;
-  /** The RobustMQImage the pods run, when the cluster builds its own image. */
-  imageBuild?: RobustMQImage;
-  imagePullPolicy: "Always" | "IfNotPresent" | "Never";
-  imagePullSecrets: string[];
-  bootstrapGateImage: string;
-  security: { runAsUser: number; runAsGroup: number; fsGroup: number };
-  clientService: {
-    name: string;
-    type: ServiceType;
-    annotations: Record<string, string>;
-    loadBalancerSourceRanges?: string[];
-    exposeMqttQuic: boolean;
-  };
-  adminServiceName: string;
-  configMapName: string;
-  secretName: string;
-  adminUsername: string;
-  logLevel: string;
-  extraConfig: Record<string, unknown>;
-  /** `runtime.default_topic_replica_num`: replicas of each new topic (see topicReplicaLimit). */
-  topicReplicas: number;
-  retainVolumes: boolean;
-  clusterDomain: string;
-  labels: Record<string, string>;
-  storageClass: ResolvedStorageClass;
-  ingress?: ResolvedIngress;
-  listenerTls?: ResolvedListenerTls;
-  networkPolicy?: ResolvedNetworkPolicy;
-}
+import { FEATURES } from "./features";
+import { readinessPortName } from "../workload/probes";
+import { volumeRetention } from "../workload/statefulset";
 
 /** server.toml keys the component owns, and why extraConfig may not set them. */
 export const MANAGED_CONFIG_KEYS: ReadonlyMap<string, string> = new Map<string, string>([
@@ -114,34 +66,38 @@ export const MANAGED_CONFIG_KEYS: ReadonlyMap<string, string> = new Map<string, 
   ...LISTENERS.filter((l) => l.configKey !== undefined).map((l): [string, string] => [l.configKey as string, `set by the ports.${l.field} argument`]),
 ]);
 
-/** Secret keys: they would land in a ConfigMap, so extraConfig refuses them and names the argument to use. */
+/** Credential keys: they would land in a ConfigMap, so extraConfig refuses them and names the argument to use. */
 export const SECRET_CONFIG_KEYS: ReadonlyMap<string, string> = new Map<string, string>([
-  ["admin.password", "a secret: use the adminPassword argument (it never lands in a ConfigMap)"],
-  ["admin.jwt_secret", "a secret: use the jwtSecret argument (it never lands in a ConfigMap)"],
-  ["mqtt_runtime.auth.default_user", "a credential: use the mqttUsername argument"],
-  ["mqtt_runtime.auth.default_password", "a secret: use the mqttPassword argument (it never lands in a ConfigMap)"],
+  ...CREDENTIALS.map((c): [string, string] => [c.configKey, `a credential: use the ${c.name} argument (it never lands in a ConfigMap)`]),
   ["llm_client.token", "a secret, and this package has no way to keep it out of the ConfigMap yet"],
 ]);
 
-const TIER_FIELDS: ReadonlySet<string> = new Set([
-  "replicas",
-  "storageSize",
-  "storageClassName",
-  "resources",
-  "hostSpread",
-  "zoneSpread",
-  "nodeSelector",
-  "tolerations",
-  "terminationGracePeriodSeconds",
-  "startupTimeoutSeconds",
-]);
+const TIER_FIELDS = [
+  "replicas", "storageSize", "storageClassName", "resources", "hostSpread", "zoneSpread", "nodeSelector", "tolerations",
+  "terminationGracePeriodSeconds", "startupTimeoutSeconds",
+] as const;
 
-function validateTier(field: string, tier: TierArgs, votesInRaft: boolean): Problems {
-  const problems: Problems = [];
-  for (const key of Object.keys(tier)) {
-    if (!TIER_FIELDS.has(key)) {
-      problems.push(`${field}.${key}: unknown field (accepted: ${[...TIER_FIELDS].join(", ")})`);
-    }
+const ARG_FIELDS = [
+  "namespace", "createNamespace", "clusterName", "topology", "combined", "meta", "broker", "engine",
+  "protocols", "ports", "image", "imageBuild", "imagePullPolicy", "imagePullSecrets", "bootstrapGateImage", "security",
+  "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
+  "logLevel", "extraConfig", "retainVolumes", "clusterDomain", "labels",
+  "storageClass", "ingress", "listenerTls", "networkPolicy",
+] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
+
+const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];
+
+function isPending(value: unknown): boolean {
+  return pulumi.Output.isInstance(value) || (value !== null && typeof value === "object" && "then" in value);
+}
+
+function validateTier(field: string, tier: unknown, votesInRaft: boolean): Problems {
+  if (tier === undefined) {
+    return [];
+  }
+  const problems = validateFields(field, tier, TIER_FIELDS);
+  if (!isRecord(tier)) {
+    return problems;
   }
   if (tier.replicas !== undefined) {
     problems.push(...validateReplicas(`${field}.replicas`, tier.replicas, votesInRaft));
@@ -154,12 +110,13 @@ function validateTier(field: string, tier: TierArgs, votesInRaft: boolean): Prob
   }
   problems.push(...validateResources(`${field}.resources`, tier.resources));
   if (tier.hostSpread !== undefined) {
-    problems.push(...validateOneOf(`${field}.hostSpread`, tier.hostSpread, ["soft", "hard"]));
+    problems.push(...validateOneOf(`${field}.hostSpread`, tier.hostSpread, values(HostSpread)));
   }
   if (tier.zoneSpread !== undefined) {
-    problems.push(...validateOneOf(`${field}.zoneSpread`, tier.zoneSpread, ["none", "soft", "hard"]));
+    problems.push(...validateOneOf(`${field}.zoneSpread`, tier.zoneSpread, values(ZoneSpread)));
   }
-  problems.push(...validateStringMap(`${field}.nodeSelector`, tier.nodeSelector));
+  problems.push(...validateLabels(`${field}.nodeSelector`, tier.nodeSelector));
+  problems.push(...validateTolerations(`${field}.tolerations`, tier.tolerations));
   if (tier.terminationGracePeriodSeconds !== undefined) {
     problems.push(...validateInteger(`${field}.terminationGracePeriodSeconds`, tier.terminationGracePeriodSeconds, 0, 3600));
   }
@@ -171,278 +128,305 @@ function validateTier(field: string, tier: TierArgs, votesInRaft: boolean): Prob
 
 function validateProtocols(value: unknown): Problems {
   if (!Array.isArray(value) || value.length === 0) {
-    return [`protocols: must be a non-empty list drawn from ${PROTOCOLS.map((p) => `"${p}"`).join(", ")}, got ${JSON.stringify(value)}`];
+    return [`protocols: must be a non-empty list drawn from ${PROTOCOLS.map((p) => `"${p}"`).join(", ")}, got ${show(value)}`];
   }
   const problems = value.flatMap((p, i) => validateOneOf(`protocols[${i}]`, p, PROTOCOLS));
   const dupes = value.filter((p, i) => value.indexOf(p) !== i);
   if (dupes.length > 0) {
-    problems.push(`protocols: ${dupes.map((d) => JSON.stringify(d)).join(", ")} listed more than once`);
+    problems.push(`protocols: ${dupes.map((d) => show(d)).join(", ")} listed more than once`);
   }
   return problems;
 }
 
-/** Checks a plain credential now; an Output one is checked when its value is known (see checkCredential). */
-export function validateCredential(field: string, value: unknown): Problems {
-  if (value === undefined || pulumi.Output.isInstance(value) || (value !== null && typeof value === "object" && "then" in value)) {
-    return [];
-  }
-  return credentialProblems(field, value);
+/** A plain credential now; one given as an Output is checked when its value is known (cluster/credentials.ts). */
+function validateCredential(name: (typeof CREDENTIALS)[number]["name"], value: unknown): Problems {
+  return value === undefined || isPending(value) ? [] : credentialProblems(name, value);
 }
 
-const DEFAULT_CREDENTIALS: Record<string, string[]> = {
-  adminPassword: ["admin"],
-  jwtSecret: ["robustmq-change-me-in-production"],
-  mqttPassword: ["robustmq"],
-};
-const MIN_LENGTH: Record<string, number> = { adminPassword: 12, jwtSecret: 32, mqttUsername: 1, mqttPassword: 12 };
-
-export function credentialProblems(field: string, value: unknown): Problems {
-  if (typeof value !== "string" || value.length === 0) {
-    return [`${field}: must be a non-empty string (or leave it unset to generate one)`];
+/** An image given as an Output is checked once known: the same rule, applied at deployment. */
+export function checkedImage(image: pulumi.Input<string>): pulumi.Input<string> {
+  if (!pulumi.Output.isInstance(image)) {
+    return image;
   }
-  if ((DEFAULT_CREDENTIALS[field] ?? []).includes(value)) {
-    return [`${field}: is RobustMQ's published default; use another value or leave it unset to generate one`];
-  }
-  const min = MIN_LENGTH[field] ?? 1;
-  if (value.length < min) {
-    return [`${field}: must be at least ${min} characters long (or leave it unset to generate one)`];
-  }
-  return [];
-}
-
-const ARG_FIELDS: ReadonlySet<string> = new Set([
-  "namespace", "createNamespace", "clusterName", "topology", "combined", "meta", "broker", "engine",
-  "protocols", "ports", "image", "imagePullPolicy", "imagePullSecrets", "bootstrapGateImage", "security",
-  "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
-  "logLevel", "extraConfig", "retainVolumes", "clusterDomain", "labels",
-  "storageClass", "ingress", "listenerTls", "networkPolicy",
-]);
-
-const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];
-
-/** Validates every argument and returns the defaulted model, or throws listing every problem. */
-export function resolveClusterArgs(name: string, args: RobustMQClusterArgs = {}): ResolvedCluster {
-  const problems: Problems = [];
-  problems.push(...validateDnsLabel("name", name, MAX_NAME_LENGTH));
-  for (const key of Object.keys(args)) {
-    if (!ARG_FIELDS.has(key)) {
-      problems.push(`${key}: unknown argument`);
+  return image.apply((ref) => {
+    const problems = validateImageReference("image", ref);
+    if (problems.length > 0) {
+      throw new Error(`Invalid arguments for RobustMQCluster: ${problems.join("; ")}`);
     }
-  }
+    return ref;
+  });
+}
 
+/** Every problem of the arguments, each naming its field and what is accepted. */
+export function validateClusterArgs(name: string, argsIn: unknown): Problems {
+  const c = new ProblemCollector();
+  c.add(...validateDnsLabel("name", name, MAX_NAME_LENGTH));
+  if (argsIn !== undefined && !isRecord(argsIn)) {
+    c.add(`args: must be an object of RobustMQClusterArgs (or left out for every default), got ${show(argsIn)}`);
+    return c.problems;
+  }
+  const args = (argsIn ?? {}) as Record<string, any>;
+  for (const key of Object.keys(args).filter((k) => !(ARG_FIELDS as readonly string[]).includes(k))) {
+    c.add(`${key}: ${unknownNameMessage("argument", key, ARG_FIELDS)}`);
+  }
   const topology = args.topology ?? "combined";
-  problems.push(...validateOneOf("topology", topology, TOPOLOGIES));
-  const knownTopology = (TOPOLOGIES as readonly string[]).includes(topology) ? topology : "combined";
-  const unused = knownTopology === "combined" ? (["meta", "broker", "engine"] as const) : (["combined"] as const);
-  for (const field of unused) {
+  c.add(...validateOneOf("topology", topology, values(Topology)));
+  const known: Topology = topology === "split" ? "split" : "combined";
+  for (const field of known === "combined" ? ["meta", "broker", "engine"] : ["combined"]) {
     if (args[field] !== undefined) {
-      problems.push(`${field}: only used with topology "${field === "combined" ? "combined" : "split"}" (topology is "${knownTopology}")`);
+      c.add(`${field}: only used with topology "${field === "combined" ? "combined" : "split"}" (topology is "${known}")`);
     }
   }
-
-  const namespace = args.namespace ?? name;
-  problems.push(...validateDnsLabel("namespace", namespace));
-  const clusterName = args.clusterName ?? name;
-  problems.push(...validateNonEmptyString("clusterName", clusterName));
-
+  c.add(...validateDnsLabel("namespace", args.namespace ?? name));
+  if (args.clusterName !== undefined) {
+    c.add(...validateNonEmptyString("clusterName", args.clusterName));
+  }
   const protocols = args.protocols ?? ["mqtt"];
-  problems.push(...validateProtocols(protocols));
+  c.add(...validateProtocols(protocols));
 
-  const portArgs = args.ports ?? {};
-  for (const key of Object.keys(portArgs)) {
-    if (!(key in DEFAULT_PORTS)) {
-      problems.push(`ports.${key}: unknown port (accepted: ${Object.keys(DEFAULT_PORTS).join(", ")})`);
+  if (args.ports !== undefined) {
+    c.add(...validateFields("ports", args.ports, Object.keys(DEFAULT_PORTS)));
+  }
+  c.add(...validatePorts("ports", { ...DEFAULT_PORTS, ...(isRecord(args.ports) ? args.ports : {}) }));
+
+  if (args.image !== undefined && args.imageBuild !== undefined) {
+    c.add("image: set image (a prebuilt reference) or imageBuild (build one), not both");
+  }
+  if (pulumi.Resource.isInstance(args.image)) {
+    c.add("image: takes an image reference; for a RobustMQImage pass its ref (image: img.ref), or let the cluster build it with imageBuild");
+  } else if (args.image !== undefined && !isPending(args.image)) {
+    c.add(...validateImageReference("image", args.image));
+  }
+  if (args.imageBuild !== undefined) {
+    try {
+      resolveImageArgs(`${name}-image`, args.imageBuild);
+    } catch (e) {
+      const problems = (e as { problems?: string[] }).problems ?? [String(e)];
+      c.add(...problems.map((p) => `imageBuild.${p}`));
     }
   }
-  const ports: Ports = { ...DEFAULT_PORTS, ...portArgs };
-  problems.push(...validatePorts("ports", ports));
-
-  const imageBuild = RobustMQImage.isInstance(args.image) ? args.image : undefined;
-  const image = imageBuild !== undefined ? imageBuild.ref : ((args.image as pulumi.Input<string> | undefined) ?? DEFAULT_IMAGE);
-  if (typeof image === "string") {
-    problems.push(...validateImageReference("image", image));
+  if (args.bootstrapGateImage !== undefined) {
+    c.add(...validateImageReference("bootstrapGateImage", args.bootstrapGateImage));
   }
-  const bootstrapGateImage = args.bootstrapGateImage ?? DEFAULT_BOOTSTRAP_GATE_IMAGE;
-  problems.push(...validateImageReference("bootstrapGateImage", bootstrapGateImage));
-  const imagePullPolicy = args.imagePullPolicy ?? "IfNotPresent";
-  problems.push(...validateOneOf("imagePullPolicy", imagePullPolicy, ["Always", "IfNotPresent", "Never"]));
-  const imagePullSecrets = args.imagePullSecrets ?? [];
-  imagePullSecrets.forEach((s, i) => problems.push(...validateDnsSubdomain(`imagePullSecrets[${i}]`, s)));
-
-  const security = { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, ...(args.security ?? {}) };
-  for (const key of ["runAsUser", "runAsGroup", "fsGroup"] as const) {
-    problems.push(...validateInteger(`security.${key}`, security[key], 1, 2147483647).map((p) => `${p} (non-root: 0 is refused)`));
+  if (args.imagePullPolicy !== undefined) {
+    c.add(...validateOneOf("imagePullPolicy", args.imagePullPolicy, values(ImagePullPolicy)));
   }
+  c.add(...validateStringList("imagePullSecrets", args.imagePullSecrets, validateDnsSubdomain));
 
-  const cs = args.clientService ?? {};
-  const serviceType = cs.type ?? "ClusterIP";
-  problems.push(...validateOneOf("clientService.type", serviceType, SERVICE_TYPES));
-  problems.push(...validateStringMap("clientService.annotations", cs.annotations));
-  problems.push(...validateCidrList("clientService.loadBalancerSourceRanges", cs.loadBalancerSourceRanges));
-  if (cs.loadBalancerSourceRanges !== undefined && serviceType !== "LoadBalancer") {
-    problems.push(`clientService.loadBalancerSourceRanges: only applies to clientService.type "LoadBalancer" (type is "${serviceType}")`);
-  }
-
-  const adminUsername = args.adminUsername ?? "admin";
-  problems.push(...validateNonEmptyString("adminUsername", adminUsername));
-  problems.push(...validateCredential("adminPassword", args.adminPassword));
-  problems.push(...validateCredential("jwtSecret", args.jwtSecret));
-  problems.push(...validateCredential("mqttUsername", args.mqttUsername));
-  problems.push(...validateCredential("mqttPassword", args.mqttPassword));
-
-  const logLevel = args.logLevel ?? "info";
-  problems.push(...validateOneOf("logLevel", logLevel, LOG_LEVELS));
-
-  const extraConfig = args.extraConfig ?? {};
-  if (typeof extraConfig !== "object" || extraConfig === null || Array.isArray(extraConfig)) {
-    problems.push(`extraConfig: must be a table of RobustMQ settings, got ${JSON.stringify(extraConfig)}`);
-  } else {
-    const refused = new Map([...MANAGED_CONFIG_KEYS, ...SECRET_CONFIG_KEYS]);
-    if (args.listenerTls !== undefined) {
-      refused.set("broker_network.tls_cert", "set by the listenerTls argument");
-      refused.set("broker_network.tls_key", "set by the listenerTls argument");
+  if (args.security !== undefined) {
+    c.add(...validateFields("security", args.security, ["runAsUser", "runAsGroup", "fsGroup"]));
+    for (const key of ["runAsUser", "runAsGroup", "fsGroup"]) {
+      const v = isRecord(args.security) ? args.security[key] : undefined;
+      if (v !== undefined) {
+        c.add(...validateInteger(`security.${key}`, v, 1, 2147483647).map((p) => `${p} (non-root: 0 is refused)`));
+      }
     }
-    problems.push(...validateConfigKeys("extraConfig", extraConfig, refused));
   }
 
-  problems.push(...validateStorageClassArgs(args.storageClass));
-  problems.push(...validateListenerTlsArgs(args.listenerTls));
-  problems.push(...validateNetworkPolicyArgs(args.networkPolicy));
-  if (args.ingress !== undefined) {
-    problems.push(...validateIngressArgs(args.ingress, { protocols: Array.isArray(protocols) ? protocols : [] }));
+  const cs = args.clientService;
+  if (cs !== undefined) {
+    c.add(...validateFields("clientService", cs, ["type", "annotations", "loadBalancerSourceRanges", "exposeMqttQuic"]));
+  }
+  if (isRecord(cs)) {
+    if (cs.type !== undefined) {
+      c.add(...validateOneOf("clientService.type", cs.type, values(ServiceType)));
+    }
+    c.add(...validateStringMap("clientService.annotations", cs.annotations));
+    c.add(...validateCidrList("clientService.loadBalancerSourceRanges", cs.loadBalancerSourceRanges));
+    if (cs.loadBalancerSourceRanges !== undefined && (cs.type ?? "ClusterIP") !== "LoadBalancer") {
+      c.add(`clientService.loadBalancerSourceRanges: only applies to clientService.type "LoadBalancer" (type is "${cs.type ?? "ClusterIP"}")`);
+    }
+    c.add(...validateBoolean("clientService.exposeMqttQuic", cs.exposeMqttQuic));
   }
 
+  if (args.adminUsername !== undefined) {
+    c.add(...validateNonEmptyString("adminUsername", args.adminUsername));
+  }
+  for (const cred of CREDENTIALS) {
+    c.add(...validateCredential(cred.name, args[cred.name]));
+  }
+  if (args.logLevel !== undefined) {
+    c.add(...validateOneOf("logLevel", args.logLevel, values(LogLevel)));
+  }
+  if (args.extraConfig !== undefined) {
+    if (!isRecord(args.extraConfig)) {
+      c.add(`extraConfig: must be a table of RobustMQ settings, got ${show(args.extraConfig)}`);
+    } else {
+      const refused = new Map([...MANAGED_CONFIG_KEYS, ...SECRET_CONFIG_KEYS]);
+      if (args.listenerTls !== undefined) {
+        refused.set("broker_network.tls_cert", "set by the listenerTls argument");
+        refused.set("broker_network.tls_key", "set by the listenerTls argument");
+      }
+      c.add(...validateConfigKeys("extraConfig", args.extraConfig, refused));
+    }
+  }
+  for (const feature of FEATURES) {
+    if (args[feature.arg] !== undefined) {
+      c.add(...feature.validate(args[feature.arg], { name, protocols: Array.isArray(protocols) ? protocols : [] }));
+    }
+  }
+  if (args.clusterDomain !== undefined) {
+    c.add(...validateDnsSubdomain("clusterDomain", args.clusterDomain));
+  }
+  c.add(...validateLabels("labels", args.labels));
+  for (const reserved of RESERVED_LABELS.filter((r) => isRecord(args.labels) && r in args.labels)) {
+    c.add(`labels.${reserved}: reserved for the component's selectors`);
+  }
+  c.add(...validateBoolean("createNamespace", args.createNamespace), ...validateBoolean("retainVolumes", args.retainVolumes));
+
+  // Per tier, then what the tiers must hold together.
+  let engines = 0;
+  for (const kind of tierKinds(known)) {
+    const tierArgs = args[kind.name];
+    c.add(...validateTier(kind.name, tierArgs, carriesMeta(kind)));
+    const merged = mergedTierArgs(kind, isRecord(tierArgs) ? (tierArgs as TierArgs) : {});
+    // Defaults merged with user values can still put a limit under a request (requests.memory
+    // raised to 4Gi with the 2Gi default limit): check the merged result too.
+    c.add(...validateResources(`${kind.name}.resources`, { requests: merged.requests, limits: merged.limits }));
+    engines += carriesEngine(kind) && Number.isInteger(merged.replicas) ? merged.replicas : 0;
+  }
+  const requested = isRecord(args.extraConfig) && isRecord(args.extraConfig.runtime) ? args.extraConfig.runtime.default_topic_replica_num : undefined;
+  const max = topicReplicaLimit(engines);
+  if (Number.isInteger(requested) && ((requested as number) < 1 || (requested as number) > max)) {
+    c.add(
+      `extraConfig.runtime.default_topic_replica_num: must be from 1 to ${max} with ${engines} engine-role pod(s), got ${requested}: ` +
+        `a topic needs that many live engine nodes to be created or to roll a segment, and one pod may be down ` +
+        `(rolling update, eviction), so the count may not exceed the engine-role pods minus one`,
+    );
+  }
+  return c.problems;
+}
+
+function mergedTierArgs(kind: TierKind, t: TierArgs) {
+  const d = TIER_DEFAULTS[kind.name];
+  return {
+    replicas: t.replicas ?? d.replicas,
+    requests: { ...d.requests, ...(t.resources?.requests ?? {}) },
+    limits: { ...d.limits, ...(t.resources?.limits ?? {}) },
+  };
+}
+
+/** Ports a node with these roles listens on and declares. */
+function nodePorts(roles: Role[], clientPortList: ExposedPort[], ports: Ports): ExposedPort[] {
+  return [
+    { name: "grpc", port: ports.grpc, transport: "TCP" },
+    { name: "http", port: ports.http, transport: "TCP" },
+    ...(carriesEngine({ roles }) ? [{ name: "storage", port: ports.storage, transport: "TCP" as const }] : []),
+    ...(carriesBroker({ roles }) ? clientPortList : []),
+  ];
+}
+
+/** Validates every argument and returns the resolved model, or throws listing every problem. */
+export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {}): ResolvedCluster {
+  const c = new ProblemCollector();
+  c.add(...validateClusterArgs(name, argsIn));
+  c.throwIfAny(name);
+  const args = argsIn ?? {};
+  const names = clusterNames(name);
+  const namespace = args.namespace ?? name;
   const clusterDomain = args.clusterDomain ?? "cluster.local";
-  problems.push(...validateDnsSubdomain("clusterDomain", clusterDomain));
-  problems.push(...validateStringMap("labels", args.labels));
-  for (const reserved of RESERVED_LABELS) {
-    if (args.labels && reserved in args.labels) {
-      problems.push(`labels.${reserved}: reserved for the component's selectors`);
+  const topology: Topology = args.topology ?? "combined";
+  const protocols = [...(args.protocols ?? ["mqtt"])] as Protocol[];
+  const ports: Ports = { ...DEFAULT_PORTS, ...(args.ports ?? {}) };
+  const cs = args.clientService ?? {};
+  const clientService = {
+    type: cs.type ?? "ClusterIP",
+    annotations: cs.annotations ?? {},
+    loadBalancerSourceRanges: cs.loadBalancerSourceRanges,
+    exposeMqttQuic: cs.exposeMqttQuic ?? false,
+    ports: clientPorts(protocols, ports, cs.exposeMqttQuic ?? false),
+  };
+  const kinds = tierKinds(topology);
+  const metaKind = kinds.find(carriesMeta) as TierKind;
+  const metaNames = tierNames(name, metaKind.name);
+  const metaArgs: TierArgs = args[metaKind.name as "meta" | "combined"] ?? {};
+  const meta = metaPods(
+    { statefulSet: metaNames.statefulSet, headlessService: metaNames.headlessService, idPrefix: metaKind.idPrefix, replicas: metaArgs.replicas ?? TIER_DEFAULTS[metaKind.name].replicas },
+    namespace,
+    clusterDomain,
+  );
+  const engines = kinds.filter(carriesEngine).reduce((n, k) => n + mergedTierArgs(k, args[k.name] ?? {}).replicas, 0);
+  const requested = args.extraConfig?.runtime?.default_topic_replica_num as number | undefined;
+  const base = { name, names, namespace, clusterDomain };
+
+  // Features resolve with what they may know; their tier patches need the tiers, so come after.
+  const features: ResolvedFeatures = {};
+  for (const feature of FEATURES) {
+    const value = args[feature.arg];
+    if (value !== undefined) {
+      (features as Record<string, unknown>)[feature.arg] = feature.resolve(value as never, base);
     }
   }
-  if (args.createNamespace !== undefined && typeof args.createNamespace !== "boolean") {
-    problems.push(`createNamespace: must be true or false, got ${JSON.stringify(args.createNamespace)}`);
-  }
-  if (args.retainVolumes !== undefined && typeof args.retainVolumes !== "boolean") {
-    problems.push(`retainVolumes: must be true or false, got ${JSON.stringify(args.retainVolumes)}`);
-  }
+  const defaultClass = features.storageClass?.className;
 
-  const tiers: ResolvedTier[] = tierKinds(knownTopology).map((kind) => {
-    const tierArgs: TierArgs = args[kind.name] ?? {};
-    problems.push(...validateTier(kind.name, tierArgs, carriesMeta(kind)));
-    const d = kind.defaults;
-    const statefulSetName = `${name}-${kind.name}`;
-    const replicas = tierArgs.replicas ?? d.replicas;
+  const tiers: ResolvedTier[] = kinds.map((kind) => {
+    const t: TierArgs = args[kind.name] ?? {};
+    const d = TIER_DEFAULTS[kind.name];
+    const merged = mergedTierArgs(kind, t);
     return {
       name: kind.name,
       roles: kind.roles,
       idPrefix: kind.idPrefix,
-      statefulSetName,
-      headlessServiceName: `${statefulSetName}-headless`,
-      pdbName: statefulSetName,
+      names: tierNames(name, kind.name),
+      // Meta and engine tiers come up together (every node needs an alive engine node), brokers after.
+      phase: carriesMeta(kind) || carriesEngine(kind) ? "core" : "brokers",
       podManagementPolicy: POD_MANAGEMENT_POLICY,
-      replicas,
-      storageSize: tierArgs.storageSize ?? d.storageSize,
-      storageClassName: tierArgs.storageClassName,
-      requests: { ...d.requests, ...(tierArgs.resources?.requests ?? {}) },
-      limits: { ...d.limits, ...(tierArgs.resources?.limits ?? {}) },
-      hostSpread: tierArgs.hostSpread ?? d.hostSpread,
-      zoneSpread: tierArgs.zoneSpread ?? d.zoneSpread,
-      nodeSelector: tierArgs.nodeSelector,
-      tolerations: tierArgs.tolerations,
-      terminationGracePeriodSeconds: tierArgs.terminationGracePeriodSeconds ?? d.terminationGracePeriodSeconds,
-      startupTimeoutSeconds: tierArgs.startupTimeoutSeconds ?? d.startupTimeoutSeconds,
-      bootstrapGate: carriesMeta(kind) && replicas > 1,
+      replicas: merged.replicas,
+      storageSize: t.storageSize ?? d.storageSize,
+      storageClassName: t.storageClassName ?? defaultClass,
+      requests: merged.requests,
+      limits: merged.limits,
+      hostSpread: t.hostSpread ?? d.hostSpread,
+      zoneSpread: t.zoneSpread ?? d.zoneSpread,
+      nodeSelector: t.nodeSelector,
+      tolerations: t.tolerations,
+      terminationGracePeriodSeconds: t.terminationGracePeriodSeconds ?? d.terminationGracePeriodSeconds,
+      startupTimeoutSeconds: t.startupTimeoutSeconds ?? d.startupTimeoutSeconds,
+      ports: nodePorts(kind.roles, clientService.ports, ports),
+      readinessPort: readinessPortName(kind.roles, protocols, ports),
+      // A peer's storage port opens only once that node has registered through a Raft leader:
+      // joining it then finds a leader (its gRPC port opens before it has even joined).
+      gate:
+        carriesMeta(kind) && merged.replicas > 1
+          ? { peers: meta.map((p) => `${p.host}:${ports.storage}`), port: ports.bootstrapGate }
+          : undefined,
+      volumeRetention: volumeRetention(args.retainVolumes ?? true, kind),
+      patches: [],
     };
   });
-  // Defaults merged with user values can still put a limit under a request (e.g. requests.memory
-  // raised to 4Gi with the 2Gi default limit): check the merged result too.
-  for (const t of tiers) {
-    const merged = validateResources(`${t.name}.resources`, { requests: t.requests, limits: t.limits });
-    problems.push(...merged.filter((p) => !problems.includes(p)));
-  }
 
-  const engines = tiers.filter((t) => t.roles.includes("engine")).reduce((n, t) => n + t.replicas, 0);
-  const topicReplicaMax = topicReplicaLimit(engines);
-  const requestedReplicas = isRecord(extraConfig) && isRecord(extraConfig.runtime) ? extraConfig.runtime.default_topic_replica_num : undefined;
-  if (requestedReplicas !== undefined && Number.isInteger(requestedReplicas)) {
-    const n = requestedReplicas as number;
-    if (n < 1 || n > topicReplicaMax) {
-      problems.push(
-        `extraConfig.runtime.default_topic_replica_num: must be from 1 to ${topicReplicaMax} with ${engines} engine pod(s), got ${n}: ` +
-          `a topic needs that many live engine pods to be created or to roll a segment, and one engine pod may be down ` +
-          `(rolling update, eviction), so the count may not exceed the engine pods minus one`,
-      );
-    }
-  }
-
-  if (problems.length > 0) {
-    throw new RobustMQArgsError(name, problems);
-  }
-
-  const storageClass = resolveStorageClass({ name }, args.storageClass);
-  for (const t of tiers) {
-    t.storageClassName = tierStorageClassName(t, storageClass);
-  }
   const cluster: ResolvedCluster = {
+    ...features,
     name,
+    names,
     namespace,
     createNamespace: args.createNamespace ?? true,
-    clusterName,
-    topology: knownTopology,
+    clusterName: args.clusterName ?? name,
+    topology,
     tiers,
-    protocols: [...protocols],
+    metaPods: meta,
+    protocols,
     ports,
-    image,
-    imageBuild,
-    imagePullPolicy,
-    imagePullSecrets,
-    bootstrapGateImage,
-    security,
-    clientService: {
-      name: `${name}-client`,
-      type: serviceType,
-      annotations: cs.annotations ?? {},
-      loadBalancerSourceRanges: cs.loadBalancerSourceRanges,
-      exposeMqttQuic: cs.exposeMqttQuic ?? false,
-    },
-    adminServiceName: `${name}-admin`,
-    configMapName: `${name}-config`,
-    secretName: `${name}-credentials`,
-    adminUsername,
-    logLevel,
-    extraConfig,
-    topicReplicas: (requestedReplicas as number | undefined) ?? Math.min(DEFAULT_TOPIC_REPLICAS, topicReplicaMax),
-    retainVolumes: args.retainVolumes ?? true,
+    image: args.imageBuild !== undefined ? "" : checkedImage(args.image ?? DEFAULT_IMAGE),
+    imageBuild: args.imageBuild,
+    imagePullPolicy: args.imagePullPolicy ?? "IfNotPresent",
+    imagePullSecrets: [...(args.imagePullSecrets ?? [])],
+    bootstrapGateImage: args.bootstrapGateImage ?? DEFAULT_BOOTSTRAP_GATE_IMAGE,
+    security: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, ...(args.security ?? {}) },
+    clientService,
+    adminUsername: args.adminUsername ?? "admin",
+    logLevel: args.logLevel ?? "info",
+    extraConfig: args.extraConfig ?? {},
+    topicReplicas: requested ?? Math.min(DEFAULT_TOPIC_REPLICAS, topicReplicaLimit(engines)),
     clusterDomain,
     labels: args.labels ?? {},
-    storageClass,
   };
-  // The add-ons derive names and ports from the cluster model; their arguments were validated above.
-  cluster.ingress = resolveIngress(cluster, args.ingress);
-  cluster.listenerTls = resolveListenerTls(cluster, args.listenerTls);
-  cluster.networkPolicy = resolveNetworkPolicy(cluster, args.networkPolicy);
-  return cluster;
-}
-
-/** Replicas a topic gets unless extraConfig says otherwise: three copies where the engine tier allows it. */
-export const DEFAULT_TOPIC_REPLICAS = 3;
-
-/**
- * Most replicas a topic may have with `engines` engine-role pods. RobustMQ creates a topic and rolls
- * every new segment only while `replica_num` engine nodes are alive, and our disruption budgets
- * let one engine pod go down at a time: so one engine pod must be spare (a single engine pod can
- * hold only one replica, and topics then stop while it is down).
- */
-export function topicReplicaLimit(engines: number): number {
-  return Math.max(1, engines - 1);
-}
-
-/** The tier that carries the meta role (meta in split, combined otherwise). */
-export function metaTier(cluster: ResolvedCluster): ResolvedTier {
-  const tier = cluster.tiers.find(carriesMeta);
-  if (tier === undefined) {
-    throw new Error(`cluster "${cluster.name}" has no meta tier`);
+  for (const tier of tiers) {
+    tier.patches = FEATURES.flatMap((f): TierPatch[] => {
+      const resolved = cluster[f.arg];
+      const patch = resolved === undefined || f.tierPatch === undefined ? undefined : f.tierPatch(cluster, tier, resolved as never);
+      return patch === undefined ? [] : [patch];
+    });
   }
-  return tier;
+  return cluster;
 }

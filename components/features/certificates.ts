@@ -4,32 +4,12 @@
 // @pulumi/kubernetes has no typed Certificate, so the manifest is a plain object the component
 // registers with `new k8s.apiextensions.CustomResource(name, manifest)`. It needs cert-manager's
 // CRDs in the cluster; the package does not install cert-manager.
-import { isRecord, validateFields } from "../validate/lists";
-import { Problems, validateDnsSubdomain, validateOneOf } from "../validate/values";
+import { CertManagerIssuerArgs } from "../api/features";
+import { IssuerKind, values } from "../api/enums";
+import { ResolvedIssuer } from "../api/model";
+import { Problems, isRecord, validateDnsSubdomain, validateFields, validateOneOf } from "../validate/values";
 
-export const ISSUER_KINDS = ["Issuer", "ClusterIssuer"] as const;
-export type IssuerKind = (typeof ISSUER_KINDS)[number];
-
-/** Which cert-manager issuer signs a certificate. */
-export interface CertManagerIssuerArgs {
-  /** Name of the cert-manager Issuer or ClusterIssuer. */
-  issuerName: string;
-  /** "ClusterIssuer" (default) or "Issuer"; an Issuer must live in the cluster's namespace. */
-  issuerKind?: IssuerKind;
-}
-
-export interface ResolvedIssuer {
-  name: string;
-  kind: IssuerKind;
-}
-
-/** A TLS certificate either taken from an existing Secret or issued by cert-manager. */
-export interface TlsSourceArgs<C extends CertManagerIssuerArgs> {
-  /** Existing Secret of type kubernetes.io/tls (keys tls.crt and tls.key) in the cluster's namespace. */
-  secretName?: string;
-  /** Have cert-manager issue the certificate into a Secret named after the cluster. */
-  certManager?: C;
-}
+export const ISSUER_KINDS = values(IssuerKind);
 
 /**
  * Checks a TLS source: exactly one of secretName and certManager, a well-formed issuer, plus

@@ -3,23 +3,23 @@
 // An Ingress routes HTTP only. MQTT, Kafka, AMQP and NATS over raw TCP (and MQTT over QUIC) cannot
 // go through it: they reach the brokers through the client Service (LoadBalancer or NodePort).
 // WebSocket is HTTP until the Upgrade, so MQTT over WebSocket can share the Ingress and its TLS.
-import type * as k8s from "@pulumi/kubernetes";
-import { isRecord, throwIfProblems, validateFields, validateHostname } from "../validate/lists";
-import { certificateManifest, CertificateManifest, CertManagerIssuerArgs, ResolvedIssuer, resolveIssuer, TlsSourceArgs, validateTlsSource } from "./certificates";
-import { objectLabels } from "../api/labels";
-import { LISTENERS, Protocol } from "../rmq/ports";
-import { ResolvedCluster } from "../cluster/resolve";
-import { Problems, validateDnsSubdomain, validateInteger, validateOneOf, validateStringMap } from "../validate/values";
+import * as k8s from "@pulumi/kubernetes";
+import { IngressArgs } from "../api/features";
+import { CertManagerMode, IngressController, values } from "../api/enums";
+import { ResolvedCluster, ResolvedIngress, ResolvedIssuer } from "../api/model";
+import { objectLabels } from "../api/naming";
+import { listenerOf, Protocol } from "../rmq/ports";
+import { certificateManifest, CertificateManifest, resolveIssuer, validateTlsSource } from "./certificates";
+import { Feature } from "./feature";
+import { Problems, isRecord, validateDnsSubdomain, validateFields, validateHostname, validateInteger, validateOneOf, validateStringMap } from "../validate/values";
 
 /**
  * RobustMQ's WebSocket listener serves MQTT on exactly this path (axum route "/mqtt" in
  * network-server's websocket server); other paths answer 404. The Ingress forwards it unchanged.
  */
 export const MQTT_WEBSOCKET_PATH = "/mqtt";
-export const INGRESS_CONTROLLERS = ["ingress-nginx", "other"] as const;
-export type IngressController = (typeof INGRESS_CONTROLLERS)[number];
-export const CERT_MANAGER_MODES = ["annotation", "certificate"] as const;
-export type CertManagerMode = (typeof CERT_MANAGER_MODES)[number];
+export const INGRESS_CONTROLLERS = values(IngressController);
+export const CERT_MANAGER_MODES = values(CertManagerMode);
 
 /** ingress-nginx annotation keys this module sets. */
 export const NGINX = {
@@ -31,59 +31,6 @@ export const CERT_MANAGER_ANNOTATION: Record<ResolvedIssuer["kind"], string> = {
   ClusterIssuer: "cert-manager.io/cluster-issuer",
   Issuer: "cert-manager.io/issuer",
 };
-
-export interface IngressCertManagerArgs extends CertManagerIssuerArgs {
-  /**
-   * "certificate" (default): the component creates a cert-manager Certificate, visible in previews.
-   * "annotation": the Ingress carries cert-manager.io/(cluster-)issuer and cert-manager's
-   * ingress-shim creates the Certificate (needs the shim enabled, as it is by default).
-   */
-  mode?: CertManagerMode;
-}
-
-export type IngressTlsArgs = TlsSourceArgs<IngressCertManagerArgs>;
-
-/** An Ingress for the admin HTTP API and MQTT over WebSocket. */
-export interface IngressArgs {
-  /** Host name the Ingress answers for (required); a leading "*." wildcard is accepted. */
-  host: string;
-  /** IngressClass. Default "nginx" for controller "ingress-nginx"; the cluster default class for "other". */
-  ingressClassName?: string;
-  /** Controller the annotations are written for: "ingress-nginx" (default) or "other" (none). */
-  controller?: IngressController;
-  /** Route the admin HTTP API (and /metrics, /health). Default true. */
-  adminApi?: boolean;
-  /**
-   * Path prefix routed to the admin API, forwarded unchanged (no rewrite): it chooses what is
-   * exposed, e.g. "/api" exposes the API but not /metrics. Default "/".
-   */
-  adminPath?: string;
-  /** Route MQTT over WebSocket at /mqtt to the brokers (needs "mqtt" in protocols). Default false. */
-  mqttWebsocket?: boolean;
-  /** Seconds an idle WebSocket stays open through the controller (ingress-nginx). Default 3600. */
-  websocketTimeoutSeconds?: number;
-  /** Extra annotations; they win over the ones the component sets. */
-  annotations?: Record<string, string>;
-  /** TLS for the host, from an existing Secret or cert-manager. Plain HTTP when unset. */
-  tls?: IngressTlsArgs;
-}
-
-export interface ResolvedIngress {
-  name: string;
-  host: string;
-  controller: IngressController;
-  ingressClassName?: string;
-  /** Undefined when the admin API is not routed. */
-  adminPath?: string;
-  mqttWebsocket: boolean;
-  websocketTimeoutSeconds: number;
-  annotations: Record<string, string>;
-  tls?: {
-    secretName: string;
-    /** Set when cert-manager issues the certificate. */
-    certManager?: { issuer: ResolvedIssuer; mode: CertManagerMode };
-  };
-}
 
 const FIELDS = [
   "host", "ingressClassName", "controller", "adminApi", "adminPath", "mqttWebsocket",
@@ -154,21 +101,11 @@ export function validateIngressArgs(args: unknown, cluster: { protocols: readonl
   return problems;
 }
 
-/** Secret the certificate lands in when cert-manager issues it. */
-export function ingressTlsSecretName(cluster: Pick<ResolvedCluster, "name">): string {
-  return `${cluster.name}-ingress-tls`;
-}
-
-/** Validates, then returns the defaulted model (undefined: no Ingress); throws RobustMQArgsError. */
-export function resolveIngress(cluster: ResolvedCluster, args: IngressArgs | undefined, field = "ingress"): ResolvedIngress | undefined {
-  throwIfProblems(cluster.name, validateIngressArgs(args, cluster, field));
-  if (args === undefined) {
-    return undefined;
-  }
+/** The defaulted model of an ingress argument validateIngressArgs accepted. */
+export function resolveIngress(cluster: Pick<ResolvedCluster, "names">, args: IngressArgs): ResolvedIngress {
   const controller = args.controller ?? "ingress-nginx";
   const cm = args.tls?.certManager;
   return {
-    name: `${cluster.name}-ingress`,
     host: args.host,
     controller,
     ingressClassName: args.ingressClassName ?? (controller === "ingress-nginx" ? "nginx" : undefined),
@@ -180,7 +117,7 @@ export function resolveIngress(cluster: ResolvedCluster, args: IngressArgs | und
       args.tls === undefined
         ? undefined
         : {
-            secretName: args.tls.secretName ?? ingressTlsSecretName(cluster),
+            secretName: args.tls.secretName ?? cluster.names.ingressTlsSecret,
             certManager: cm === undefined ? undefined : { issuer: resolveIssuer(cm), mode: cm.mode ?? "certificate" },
           },
   };
@@ -213,7 +150,7 @@ export function ingressAnnotations(ing: ResolvedIngress): Record<string, string>
 }
 
 function portName(field: "http" | "mqttWebsocket"): string {
-  return (LISTENERS.find((l) => l.field === field) as { name: string }).name;
+  return listenerOf(field).name;
 }
 
 /** The Ingress, complete with apiVersion and kind. */
@@ -223,21 +160,21 @@ export function ingressManifest(cluster: ResolvedCluster, ing: ResolvedIngress):
     paths.push({
       path: MQTT_WEBSOCKET_PATH,
       pathType: "Exact",
-      backend: { service: { name: cluster.clientService.name, port: { name: portName("mqttWebsocket") } } },
+      backend: { service: { name: cluster.names.clientService, port: { name: portName("mqttWebsocket") } } },
     });
   }
   if (ing.adminPath !== undefined) {
     paths.push({
       path: ing.adminPath,
       pathType: "Prefix",
-      backend: { service: { name: cluster.adminServiceName, port: { name: portName("http") } } },
+      backend: { service: { name: cluster.names.adminService, port: { name: portName("http") } } },
     });
   }
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: {
-      name: ing.name,
+      name: cluster.names.ingress,
       namespace: cluster.namespace,
       labels: objectLabels(cluster, "ingress"),
       annotations: ingressAnnotations(ing),
@@ -274,3 +211,22 @@ export function ingressEndpoints(ing: ResolvedIngress): { admin?: string; mqttWe
     mqttWebsocket: ing.mqttWebsocket ? `${secure ? "wss" : "ws"}://${ing.host}${MQTT_WEBSOCKET_PATH}` : undefined,
   };
 }
+
+/** The Ingress: last in the apply order (it routes to the Services), with its Certificate before it. */
+export const ingressFeature: Feature<"ingress"> = {
+  arg: "ingress",
+  validate: (value, context) => validateIngressArgs(value, context),
+  resolve: (value, cluster) => resolveIngress(cluster, value),
+  resources(cluster, ing) {
+    const cert = ingressCertificateManifest(cluster, ing);
+    const certName = cluster.names.ingressCertificateResource;
+    const ingressName = cluster.names.ingress;
+    const manifest = ingressManifest(cluster, ing);
+    return [
+      ...(cert === undefined
+        ? []
+        : [{ phase: "ingress" as const, name: certName, kind: "Certificate", create: (opts: any) => new k8s.apiextensions.CustomResource(certName, cert, opts) }]),
+      { phase: "ingress", name: ingressName, kind: "Ingress", create: (opts) => new k8s.networking.v1.Ingress(ingressName, manifest, opts) },
+    ];
+  },
+};

@@ -6,37 +6,21 @@
 // image's certs and logger.toml, and server.toml points broker_network.tls_cert/tls_key at it.
 // RobustMQ reads the files when a listener starts: a renewed certificate is served after the pods
 // restart (see docs/OPERATIONS.md).
-import type * as k8s from "@pulumi/kubernetes";
-import { throwIfProblems, validateHostname } from "../validate/lists";
-import { certificateManifest, CertificateManifest, CertManagerIssuerArgs, ResolvedIssuer, resolveIssuer, TlsSourceArgs, validateTlsSource } from "./certificates";
+import * as k8s from "@pulumi/kubernetes";
+import { ListenerTlsArgs } from "../api/features";
+import { ResolvedCluster, ResolvedListenerTls, TierPatch } from "../api/model";
+import { objectLabels } from "../api/naming";
 import { serviceFqdn } from "../rmq/identity";
-import { objectLabels } from "../api/labels";
-import { ResolvedCluster } from "../cluster/resolve";
-import { Problems } from "../validate/values";
+import { carriesBroker } from "../rmq/topology";
+import { certificateManifest, CertificateManifest, resolveIssuer, validateTlsSource } from "./certificates";
+import { Feature } from "./feature";
+import { Problems, validateHostname } from "../validate/values";
 
 export const LISTENER_TLS_MOUNT_PATH = "/etc/robustmq-tls";
 export const LISTENER_TLS_VOLUME = "listener-tls";
 /** Keys of a kubernetes.io/tls Secret (cert-manager writes the same keys). */
 export const TLS_CERT_KEY = "tls.crt";
 export const TLS_KEY_KEY = "tls.key";
-
-export interface ListenerCertManagerArgs extends CertManagerIssuerArgs {
-  /**
-   * Names the certificate is valid for. Default: the client Service's in-cluster names
-   * "<svc>.<ns>.svc" and "<svc>.<ns>.svc.<clusterDomain>". Given names replace the default, so a
-   * public ACME issuer (which refuses .svc names) can be used with only public names.
-   */
-  dnsNames?: string[];
-}
-
-/** TLS certificate of the broker listeners: an existing kubernetes.io/tls Secret, or cert-manager. */
-export type ListenerTlsArgs = TlsSourceArgs<ListenerCertManagerArgs>;
-
-export interface ResolvedListenerTls {
-  secretName: string;
-  /** Set when cert-manager issues the certificate. */
-  certManager?: { issuer: ResolvedIssuer; dnsNames: string[] };
-}
 
 function validateDnsNames(field: string, cm: Record<string, unknown>): Problems {
   const names = cm.dnsNames;
@@ -58,24 +42,18 @@ export function validateListenerTlsArgs(args: unknown, field = "listenerTls"): P
 }
 
 /** The client Service's in-cluster names: what in-cluster clients dial. */
-export function defaultListenerDnsNames(cluster: ResolvedCluster): string[] {
-  const svc = cluster.clientService.name;
+export function defaultListenerDnsNames(cluster: Pick<ResolvedCluster, "names" | "namespace" | "clusterDomain">): string[] {
+  const svc = cluster.names.clientService;
   return [`${svc}.${cluster.namespace}.svc`, serviceFqdn(svc, cluster.namespace, cluster.clusterDomain)];
 }
 
-/** Validates, then returns the defaulted model (undefined: the image's certificate); throws RobustMQArgsError. */
-export function resolveListenerTls(cluster: ResolvedCluster, args: ListenerTlsArgs | undefined, field = "listenerTls"): ResolvedListenerTls | undefined {
-  throwIfProblems(cluster.name, validateListenerTlsArgs(args, field));
-  if (args === undefined) {
-    return undefined;
-  }
+/** The defaulted model of a listenerTls argument validateListenerTlsArgs accepted. */
+export function resolveListenerTls(cluster: Pick<ResolvedCluster, "names" | "namespace" | "clusterDomain">, args: ListenerTlsArgs): ResolvedListenerTls {
   const cm = args.certManager;
   return {
-    secretName: args.secretName ?? `${cluster.name}-listener-tls`,
+    secretName: args.secretName ?? cluster.names.listenerTlsSecret,
     certManager:
-      cm === undefined
-        ? undefined
-        : { issuer: resolveIssuer(cm), dnsNames: [...(cm.dnsNames ?? defaultListenerDnsNames(cluster))] },
+      cm === undefined ? undefined : { issuer: resolveIssuer(cm), dnsNames: [...(cm.dnsNames ?? defaultListenerDnsNames(cluster))] },
   };
 }
 
@@ -95,36 +73,48 @@ export function listenerCertificateManifest(cluster: ResolvedCluster, tls: Resol
 }
 
 /**
- * Pod volume and container mount of the certificate. Only tls.crt and tls.key are projected (a
- * ca.crt may or may not exist). Mode 0440: readable by the pod's fsGroup, which owns the files,
- * and by nobody else. No subPath, so the kubelet refreshes the files when the Secret changes.
+ * Pod volume and container mount of the certificate, and the server.toml keys (RobustMQ's
+ * [broker_network] table) that point the listeners at the mount. Only tls.crt and tls.key are
+ * projected (a ca.crt may or may not exist). Mode 0440: readable by the pod's fsGroup, which owns
+ * the files, and by nobody else. No subPath, so the kubelet refreshes the files when the Secret changes.
  */
-export function listenerTlsVolume(tls: ResolvedListenerTls): {
-  volume: k8s.types.input.core.v1.Volume;
-  volumeMount: k8s.types.input.core.v1.VolumeMount;
-} {
+export function listenerTlsPatch(tls: ResolvedListenerTls): TierPatch {
   return {
-    volume: {
-      name: LISTENER_TLS_VOLUME,
-      secret: {
-        secretName: tls.secretName,
-        defaultMode: 0o440,
-        items: [
-          { key: TLS_CERT_KEY, path: TLS_CERT_KEY },
-          { key: TLS_KEY_KEY, path: TLS_KEY_KEY },
-        ],
+    volumes: [
+      {
+        name: LISTENER_TLS_VOLUME,
+        secret: {
+          secretName: tls.secretName,
+          defaultMode: 0o440,
+          items: [
+            { key: TLS_CERT_KEY, path: TLS_CERT_KEY },
+            { key: TLS_KEY_KEY, path: TLS_KEY_KEY },
+          ],
+        },
+      },
+    ],
+    volumeMounts: [{ name: LISTENER_TLS_VOLUME, mountPath: LISTENER_TLS_MOUNT_PATH, readOnly: true }],
+    config: {
+      broker_network: {
+        tls_cert: `${LISTENER_TLS_MOUNT_PATH}/${TLS_CERT_KEY}`,
+        tls_key: `${LISTENER_TLS_MOUNT_PATH}/${TLS_KEY_KEY}`,
       },
     },
-    volumeMount: { name: LISTENER_TLS_VOLUME, mountPath: LISTENER_TLS_MOUNT_PATH, readOnly: true },
   };
 }
 
-/** The server.toml keys (RobustMQ's [broker_network] table) that point the listeners at the mount. */
-export function listenerTlsConfig(): { broker_network: { tls_cert: string; tls_key: string } } {
-  return {
-    broker_network: {
-      tls_cert: `${LISTENER_TLS_MOUNT_PATH}/${TLS_CERT_KEY}`,
-      tls_key: `${LISTENER_TLS_MOUNT_PATH}/${TLS_KEY_KEY}`,
-    },
-  };
-}
+/** Listener TLS: a Certificate (with cert-manager) before the pods, mounted on broker-role pods only. */
+export const listenerTlsFeature: Feature<"listenerTls"> = {
+  arg: "listenerTls",
+  validate: (value) => validateListenerTlsArgs(value),
+  resolve: (value, cluster) => resolveListenerTls(cluster, value),
+  resources(cluster, tls) {
+    const cert = listenerCertificateManifest(cluster, tls);
+    const name = cluster.names.listenerCertificateResource;
+    return cert === undefined
+      ? []
+      : [{ phase: "config", name, kind: "Certificate", create: (opts) => new k8s.apiextensions.CustomResource(name, cert, opts) }];
+  },
+  // Only the broker role serves TLS listeners: no other pod mounts the key.
+  tierPatch: (_cluster, tier, tls) => (carriesBroker(tier) ? listenerTlsPatch(tls) : undefined),
+};

@@ -20,57 +20,13 @@
 // NetworkPolicies need a CNI that enforces them (Calico, Cilium, kindnet >= 0.24, k3s's
 // built-in controller...). Kubelet probes come from the node and are not subject to them on
 // common CNIs.
-import type * as k8s from "@pulumi/kubernetes";
-import { isRecord, throwIfProblems, validateCidrList, validateFields, validateNamespaceList } from "../validate/lists";
-import { BROKER_ROLE_LABEL, instanceSelector, objectLabels } from "../api/labels";
-import { clientPorts, LISTENERS, Ports } from "../rmq/ports";
-import { ResolvedCluster } from "../cluster/resolve";
-import { Problems, validateDnsLabel } from "../validate/values";
-
-/** Where connections may come from (or go to). Both lists together are a union. */
-export interface PeerArgs {
-  /** Address ranges (ipBlock), e.g. an office range or the load balancer's subnets. */
-  cidrs?: string[];
-  /** Namespaces whose pods may connect, matched by their kubernetes.io/metadata.name label. */
-  namespaces?: string[];
-}
-
-export interface EgressArgs {
-  /** Deny every egress not listed here. Default true. */
-  restrict?: boolean;
-  /**
-   * Allow DNS (53 UDP and TCP) only to the pods of this namespace (e.g. "kube-system"). Default:
-   * port 53 to any destination, which also covers NodeLocal DNSCache on a node-local address.
-   */
-  dnsNamespace?: string;
-  /** Extra destinations (all ports), e.g. connector targets or an external auth backend. */
-  cidrs?: string[];
-  namespaces?: string[];
-}
-
-/** NetworkPolicies for the cluster's pods. Unset: no policy is created. */
-export interface NetworkPolicyArgs {
-  /** Sources allowed on the client ports. Unset: any source. */
-  clients?: PeerArgs;
-  /** Sources allowed on the admin HTTP port besides the cluster's own pods (e.g. monitoring). */
-  admin?: PeerArgs;
-  /** Namespaces of ingress controllers: they reach the admin port and the MQTT WebSocket port. */
-  ingressControllerNamespaces?: string[];
-  egress?: EgressArgs;
-}
-
-export interface ResolvedPeers {
-  cidrs: string[];
-  namespaces: string[];
-}
-
-export interface ResolvedNetworkPolicy {
-  /** Undefined: client ports are open to any source. */
-  clients?: ResolvedPeers;
-  admin: ResolvedPeers;
-  ingressControllerNamespaces: string[];
-  egress: { restrict: boolean; dnsNamespace?: string } & ResolvedPeers;
-}
+import * as k8s from "@pulumi/kubernetes";
+import { NetworkPolicyArgs, PeerArgs } from "../api/features";
+import { ResolvedCluster, ResolvedNetworkPolicy, ResolvedPeers } from "../api/model";
+import { BROKER_ROLE_LABEL, instanceSelector, objectLabels } from "../api/naming";
+import { LISTENERS, Ports } from "../rmq/ports";
+import { Feature } from "./feature";
+import { Problems, isRecord, validateCidrList, validateDnsLabel, validateFields, validateNamespaceList } from "../validate/values";
 
 export type Exposure = "clients" | "admin" | "internal" | "closed";
 
@@ -94,7 +50,7 @@ export interface PortExposure {
  * - closed: everything else.
  */
 export function portExposure(cluster: Pick<ResolvedCluster, "protocols" | "ports" | "clientService">): PortExposure[] {
-  const exposed = new Set(clientPorts(cluster.protocols, cluster.ports, cluster.clientService.exposeMqttQuic).map((p) => p.name));
+  const exposed = new Set(cluster.clientService.ports.map((p) => p.name));
   return LISTENERS.map((l) => {
     const base = { name: l.name, field: l.field, port: cluster.ports[l.field], transport: l.transport };
     if (l.field === "http") {
@@ -167,16 +123,8 @@ function peers(p: PeerArgs | undefined): ResolvedPeers {
   return { cidrs: [...(p?.cidrs ?? [])], namespaces: [...(p?.namespaces ?? [])] };
 }
 
-/** Validates, then returns the defaulted model (undefined: no policies); throws RobustMQArgsError. */
-export function resolveNetworkPolicy(
-  cluster: Pick<ResolvedCluster, "name">,
-  args: NetworkPolicyArgs | undefined,
-  field = "networkPolicy",
-): ResolvedNetworkPolicy | undefined {
-  throwIfProblems(cluster.name, validateNetworkPolicyArgs(args, field));
-  if (args === undefined) {
-    return undefined;
-  }
+/** The defaulted model of a networkPolicy argument validateNetworkPolicyArgs accepted. */
+export function resolveNetworkPolicy(args: NetworkPolicyArgs): ResolvedNetworkPolicy {
   return {
     clients: args.clients === undefined ? undefined : peers(args.clients),
     admin: peers(args.admin),
@@ -207,8 +155,7 @@ function policy(cluster: ResolvedCluster, suffix: string, spec: Policy["spec"]):
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    // "-netpol-" keeps the names apart from the Services (<name>-admin, <name>-client).
-    metadata: { name: `${cluster.name}-netpol-${suffix}`, namespace: cluster.namespace, labels: objectLabels(cluster, "network-policy") },
+    metadata: { name: cluster.names.networkPolicy(suffix), namespace: cluster.namespace, labels: objectLabels(cluster, "network-policy") },
     spec,
   };
 }
@@ -268,3 +215,15 @@ export function networkPolicyManifests(cluster: ResolvedCluster, np: ResolvedNet
   }
   return policies;
 }
+
+/** NetworkPolicies: in place before any pod starts, so no pod ever runs unprotected. */
+export const networkPolicyFeature: Feature<"networkPolicy"> = {
+  arg: "networkPolicy",
+  validate: (value) => validateNetworkPolicyArgs(value),
+  resolve: (value) => resolveNetworkPolicy(value),
+  resources: (cluster, np) =>
+    networkPolicyManifests(cluster, np).map((policy) => {
+      const name = (policy.metadata as { name: string }).name;
+      return { phase: "config", name, kind: "NetworkPolicy", create: (opts) => new k8s.networking.v1.NetworkPolicy(name, policy, opts) };
+    }),
+};

@@ -4,30 +4,23 @@
 // of them makes Pulumi delete and re-create the class (same name). Bound volumes keep working (a PV
 // records its own settings), but a protected stack (prod) refuses the replacement, which is the
 // point: a changed disk type is a decision, not a side effect. See docs/OPERATIONS.md.
-import type * as k8s from "@pulumi/kubernetes";
-import { isRecord, throwIfProblems, validateFields } from "../validate/lists";
-import { objectLabels } from "../api/labels";
-import { ResolvedCluster, ResolvedTier } from "../cluster/resolve";
-import {
-  Problems,
-  validateDnsSubdomain,
-  validateInteger,
-  validateNonEmptyString,
-  validateOneOf,
-  validateStringMap,
-} from "../validate/values";
+import * as k8s from "@pulumi/kubernetes";
+import { StorageClassArgs } from "../api/features";
+import { AzureDiskSku, GcePdType, ReclaimPolicy, StoragePreset, values } from "../api/enums";
+import { ResolvedCluster, ResolvedStorageClass } from "../api/model";
+import { objectLabels } from "../api/naming";
+import { Feature } from "./feature";
+import { Problems, isRecord, validateDnsSubdomain, validateFields, validateInteger, validateNonEmptyString, validateOneOf, validateStringMap } from "../validate/values";
 
-export const STORAGE_PRESETS = ["aws-ebs", "gce-pd", "azure-disk", "local-path", "custom"] as const;
-export type StoragePreset = (typeof STORAGE_PRESETS)[number];
-export const RECLAIM_POLICIES = ["Retain", "Delete"] as const;
-export type ReclaimPolicy = (typeof RECLAIM_POLICIES)[number];
+export const STORAGE_PRESETS = values(StoragePreset);
+export const RECLAIM_POLICIES = values(ReclaimPolicy);
+export const GCE_PD_TYPES = values(GcePdType);
+export const AZURE_DISK_SKUS = values(AzureDiskSku);
 
 /** gp3 limits enforced by the EBS API (IOPS, MiB/s) and its throughput-per-IOPS ceiling. */
 export const GP3_IOPS = { min: 3000, max: 16000, default: 3000 } as const;
 export const GP3_THROUGHPUT = { min: 125, max: 1000, default: 125 } as const;
 export const GP3_MAX_THROUGHPUT_PER_IOPS = 0.25;
-export const GCE_PD_TYPES = ["pd-ssd", "pd-balanced"] as const;
-export const AZURE_DISK_SKUS = ["Premium_LRS", "Premium_ZRS", "StandardSSD_LRS", "StandardSSD_ZRS"] as const;
 
 export const PROVISIONERS: Record<Exclude<StoragePreset, "custom">, string> = {
   "aws-ebs": "ebs.csi.aws.com",
@@ -35,39 +28,6 @@ export const PROVISIONERS: Record<Exclude<StoragePreset, "custom">, string> = {
   "azure-disk": "disk.csi.azure.com",
   "local-path": "rancher.io/local-path",
 };
-
-/**
- * StorageClass of the cluster's data volumes. Either `preset` (a class is created) or
- * `existingClassName` (an existing class is used, nothing is created). Leaving the whole argument
- * unset keeps the Kubernetes cluster's default class.
- */
-export interface StorageClassArgs {
-  /** Create a class: "aws-ebs" (gp3), "gce-pd", "azure-disk", "local-path" (kind, k3d) or "custom". */
-  preset?: StoragePreset;
-  /** Use this existing StorageClass; refused together with `preset`. */
-  existingClassName?: string;
-  /** Name of the created class. Default "<cluster>-<preset>". StorageClasses are cluster-wide. */
-  name?: string;
-  /**
-   * What happens to a volume when its claim is deleted: "Retain" (default; use it in prod) or
-   * "Delete" (dev). Immutable: changing it replaces the class.
-   */
-  reclaimPolicy?: ReclaimPolicy;
-  /** aws-ebs: provisioned IOPS of gp3, 3000 to 16000. Default 3000. */
-  iops?: number;
-  /** aws-ebs: throughput of gp3 in MiB/s, 125 to 1000 and at most iops / 4. Default 125. */
-  throughput?: number;
-  /** aws-ebs: KMS key (ARN) encrypting the volumes; the account's default EBS key when unset. */
-  kmsKeyId?: string;
-  /** gce-pd: "pd-ssd" (default) or "pd-balanced". */
-  diskType?: (typeof GCE_PD_TYPES)[number];
-  /** azure-disk: "Premium_LRS" (default), "Premium_ZRS", "StandardSSD_LRS" or "StandardSSD_ZRS". */
-  skuName?: (typeof AZURE_DISK_SKUS)[number];
-  /** custom: the CSI provisioner (required). */
-  provisioner?: string;
-  /** custom: the provisioner's parameters, string values. */
-  parameters?: Record<string, string>;
-}
 
 const COMMON_FIELDS = ["preset", "existingClassName", "name", "reclaimPolicy"] as const;
 /** Fields that only mean something with one preset. */
@@ -79,21 +39,6 @@ const PRESET_FIELDS: Record<StoragePreset, ReadonlyArray<keyof StorageClassArgs>
   custom: ["provisioner", "parameters"],
 };
 const ALL_FIELDS: string[] = [...COMMON_FIELDS, ...Object.values(PRESET_FIELDS).flat()];
-
-export type ResolvedStorageClass =
-  /** Nothing set: the tiers' own storageClassName, else the Kubernetes cluster's default class. */
-  | { mode: "cluster-default" }
-  | { mode: "existing"; className: string }
-  | {
-      mode: "create";
-      className: string;
-      preset: StoragePreset;
-      provisioner: string;
-      parameters: Record<string, string>;
-      reclaimPolicy: ReclaimPolicy;
-      allowVolumeExpansion: boolean;
-      volumeBindingMode: "WaitForFirstConsumer";
-    };
 
 function validateAwsEbs(field: string, args: Record<string, unknown>): Problems {
   const problems: Problems = [];
@@ -208,23 +153,15 @@ function presetParameters(preset: StoragePreset, args: StorageClassArgs): Record
   }
 }
 
-/** Validates, then returns the defaulted model; throws RobustMQArgsError listing every problem. */
-export function resolveStorageClass(
-  cluster: Pick<ResolvedCluster, "name">,
-  args: StorageClassArgs | undefined,
-  field = "storageClass",
-): ResolvedStorageClass {
-  throwIfProblems(cluster.name, validateStorageClassArgs(args, field));
-  if (args === undefined) {
-    return { mode: "cluster-default" };
-  }
+/** The defaulted model of a storageClass argument validateStorageClassArgs accepted. */
+export function resolveStorageClass(cluster: Pick<ResolvedCluster, "names">, args: StorageClassArgs): ResolvedStorageClass {
   if (args.existingClassName !== undefined) {
     return { mode: "existing", className: args.existingClassName };
   }
   const preset = args.preset as StoragePreset;
   return {
     mode: "create",
-    className: args.name ?? `${cluster.name}-${preset}`,
+    className: args.name ?? cluster.names.storageClass(preset),
     preset,
     provisioner: preset === "custom" ? (args.provisioner as string) : PROVISIONERS[preset],
     parameters: presetParameters(preset, args),
@@ -238,14 +175,8 @@ export function resolveStorageClass(
   };
 }
 
-/**
- * The StorageClass to create, complete with apiVersion and kind; undefined when none is created.
- * Cluster-scoped: no namespace.
- */
-export function storageClassManifest(
-  cluster: ResolvedCluster,
-  sc: ResolvedStorageClass,
-): k8s.types.input.storage.v1.StorageClass | undefined {
+/** The StorageClass to create, complete with apiVersion and kind; undefined when none is created. Cluster-scoped. */
+export function storageClassManifest(cluster: ResolvedCluster, sc: ResolvedStorageClass): k8s.types.input.storage.v1.StorageClass | undefined {
   if (sc.mode !== "create") {
     return undefined;
   }
@@ -261,15 +192,16 @@ export function storageClassManifest(
   };
 }
 
-/** The class name the storageClass argument gives every tier; undefined keeps the cluster default. */
-export function storageClassName(sc: ResolvedStorageClass): string | undefined {
-  return sc.mode === "cluster-default" ? undefined : sc.className;
-}
-
-/**
- * The class a tier's volumeClaimTemplate should name: the tier's own storageClassName wins (e.g.
- * faster disks for the engine tier), else the storageClass argument's class, else the default.
- */
-export function tierStorageClassName(tier: Pick<ResolvedTier, "storageClassName">, sc: ResolvedStorageClass): string | undefined {
-  return tier.storageClassName ?? storageClassName(sc);
-}
+/** The storage class feature: a class created before the StatefulSets, or an existing one named. */
+export const storageClassFeature: Feature<"storageClass"> = {
+  arg: "storageClass",
+  validate: (value) => validateStorageClassArgs(value),
+  resolve: (value, cluster) => resolveStorageClass(cluster, value),
+  resources(cluster, sc) {
+    const manifest = storageClassManifest(cluster, sc);
+    const name = cluster.names.storageClassResource;
+    return manifest === undefined
+      ? []
+      : [{ phase: "storage", name, kind: "StorageClass", create: (opts) => new k8s.storage.v1.StorageClass(name, manifest, opts) }];
+  },
+};

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerBuild from "@pulumi/docker-build";
-import { ImageRegistryArgs, RobustMQImageArgs } from "./args";
+import { ImageRegistryArgs, RobustMQImageArgs } from "../api/image-args";
 import { PlatformBuild, ResolvedImage, resolveImageArgs } from "./resolve";
+
+/** Type token of RobustMQImage: "<package>:index:<class>", as Pulumi's component provider derives it. */
+export const IMAGE_TYPE = "robustmq:index:RobustMQImage";
 
 /** The digest a pushed reference ("<name>:<tag>@sha256:…") carries. */
 export function digestOf(ref: string): string {
@@ -53,7 +56,7 @@ export function platformImageArgs(
  * which name the same digest. Pushed images are kept in the registry when the resources go away
  * (retainOnDelete), so a rollback can still pull the digest it pinned.
  *
- * Give `ref` (digest-pinned) to RobustMQCluster's image.
+ * Give `ref` (digest-pinned) to RobustMQCluster's image, or pass these arguments as its imageBuild.
  */
 export class RobustMQImage extends pulumi.ComponentResource {
   /** "<registry>/<repository>@sha256:…" of the multi-arch index: what a cluster should run. */
@@ -64,21 +67,11 @@ export class RobustMQImage extends pulumi.ComponentResource {
   public readonly tags: pulumi.Output<string[]>;
   /** Per-platform images, "<registry>/<repository>:<tag>@sha256:…" by platform ("linux/amd64", ...). */
   public readonly platformRefs: pulumi.Output<Record<string, string>>;
-  /** The name the image was registered under (the apply-order plan of a cluster records it). */
-  public readonly resourceName: string;
-  /** Marks instances across copies of this package (see isInstance). */
-  private readonly __robustmqImage = true;
-
-  /** True for a RobustMQImage, even one created by another copy of this package. */
-  public static isInstance(obj: unknown): obj is RobustMQImage {
-    return typeof obj === "object" && obj !== null && (obj as RobustMQImage).__robustmqImage === true;
-  }
 
   constructor(name: string, args: RobustMQImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate before anything is registered, the component itself included.
     const plan = resolveImageArgs(name, args);
-    super("robustmq:index:Image", name, {}, opts);
-    this.resourceName = name;
+    super(IMAGE_TYPE, name, {}, { ...opts, aliases: [...(opts.aliases ?? []), { type: "robustmq:index:Image" }] });
 
     const registry = registryLogin(args.registry);
     const childOpts: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true };

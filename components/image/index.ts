@@ -1,5 +1,5 @@
 export { RobustMQImage, digestOf, registryLogin, platformImageArgs } from "./image";
-export { RobustMQImageArgs, ImageRegistryArgs } from "./args";
+export { RobustMQImageArgs, ImageRegistryArgs } from "../api/image-args";
 export {
   resolveImageArgs,
   findPackageDockerfile,

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { RobustMQArgsError } from "../validate/errors";
 import { Problems, validateNonEmptyString } from "../validate/values";
-import { RobustMQImageArgs } from "./args";
+import { RobustMQImageArgs } from "../api/image-args";
 import {
   archOf,
   ImageArch,

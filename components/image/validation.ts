@@ -1,14 +1,15 @@
 // Pure validators of RobustMQImage arguments. Like ../validation.ts, each returns problems as
 // "field: what is wrong (what is accepted)" and never throws, so every problem is reported at once.
-import { Problems } from "../validate/values";
+import { ImageBuildTarget, ImagePlatform } from "../api/enums";
+import { Problems, show } from "../validate/problems";
 
-export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
-export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
+export { ImageBuildTarget, ImagePlatform };
+
+export const IMAGE_PLATFORMS: readonly ImagePlatform[] = Object.values(ImagePlatform);
 /** Docker's architecture name of a platform ("amd64", "arm64"): the suffix of per-platform tags and cache refs. */
 export type ImageArch = "amd64" | "arm64";
 
-export const BUILD_TARGETS = ["source", "release"] as const;
-export type ImageBuildTarget = (typeof BUILD_TARGETS)[number];
+export const BUILD_TARGETS: readonly ImageBuildTarget[] = Object.values(ImageBuildTarget);
 
 /** A RobustMQ release tag as upstream names them: "v0.4.11", "v0.5.0-rc.1". */
 export const VERSION_PATTERN = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -37,13 +38,6 @@ export function archOf(platform: ImagePlatform): ImageArch {
   return platform === "linux/amd64" ? "amd64" : "arm64";
 }
 
-function show(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 export function validateImageVersion(field: string, value: unknown): Problems {
   if (typeof value !== "string" || !VERSION_PATTERN.test(value)) {

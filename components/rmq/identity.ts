@@ -41,17 +41,19 @@ export interface MetaTierIdentity {
   replicas: number;
 }
 
-/** meta_addrs: broker id of every meta pod -> "its stable DNS name:grpc port". */
-export function metaAddrs(
+/** Every meta pod: its broker id and stable DNS name, in ordinal order. */
+export function metaPods(
   meta: MetaTierIdentity,
   namespace: string,
   clusterDomain: string,
-  grpcPort: number,
-): Record<string, string> {
-  const addrs: Record<string, string> = {};
-  for (let i = 0; i < meta.replicas; i++) {
-    addrs[String(brokerId(meta.idPrefix, i))] =
-      `${podFqdn(meta.statefulSet, i, meta.headlessService, namespace, clusterDomain)}:${grpcPort}`;
-  }
-  return addrs;
+): Array<{ id: number; host: string }> {
+  return Array.from({ length: meta.replicas }, (_, i) => ({
+    id: brokerId(meta.idPrefix, i),
+    host: podFqdn(meta.statefulSet, i, meta.headlessService, namespace, clusterDomain),
+  }));
+}
+
+/** meta_addrs: broker id of every meta pod -> "its stable DNS name:grpc port". */
+export function metaAddrs(pods: ReadonlyArray<{ id: number; host: string }>, grpcPort: number): Record<string, string> {
+  return Object.fromEntries(pods.map((p) => [String(p.id), `${p.host}:${grpcPort}`]));
 }

@@ -1,27 +1,49 @@
 // Every port a RobustMQ node listens on, which config key sets it, and which protocol owns it.
 
-export const PROTOCOLS = ["mqtt", "kafka", "amqp", "nats"] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+/** A client protocol RobustMQ serves. */
+export const Protocol = {
+  Mqtt: "mqtt",
+  Kafka: "kafka",
+  Amqp: "amqp",
+  Nats: "nats",
+} as const;
+export type Protocol = (typeof Protocol)[keyof typeof Protocol];
+export const PROTOCOLS: readonly Protocol[] = Object.values(Protocol);
 
 /** Port numbers, one per listener. Every node binds all of them, whatever protocols are exposed. */
 export interface PortArgs {
+  /** gRPC: Raft and calls between nodes. @default 1228 */
   grpc?: number;
+  /** Admin HTTP API and /metrics. @default 58080 */
   http?: number;
+  /** Storage engine (engine-role nodes). @default 1778 */
   storage?: number;
+  /** MQTT over TCP. @default 1883 */
   mqttTcp?: number;
+  /** MQTT over TLS. @default 1885 */
   mqttTls?: number;
+  /** MQTT over WebSocket. @default 8083 */
   mqttWebsocket?: number;
+  /** MQTT over secure WebSocket. @default 8085 */
   mqttWebsockets?: number;
+  /** MQTT over QUIC (UDP). @default 9083 */
   mqttQuic?: number;
+  /** Kafka. @default 9092 */
   kafka?: number;
+  /** AMQP. @default 5672 */
   amqp?: number;
+  /** NATS. @default 4222 */
   natsTcp?: number;
+  /** NATS over TLS. @default 4223 */
   natsTls?: number;
+  /** NATS over WebSocket. @default 4080 */
   natsWebsocket?: number;
+  /** NATS over secure WebSocket. @default 4443 */
   natsWebsockets?: number;
   /**
    * Port the bootstrap gate of a fresh meta pod answers on while it holds the pod back, so pod 0
    * can tell "every peer is empty" from "a peer is down" (see bootstrap-gate.ts). Not a RobustMQ port.
+   * @default 1229
    */
   bootstrapGate?: number;
 }
@@ -91,18 +113,32 @@ export function clientPorts(protocols: readonly Protocol[], ports: Ports, expose
     .map((l) => ({ name: l.name, port: ports[l.field], transport: l.transport }));
 }
 
+/** Each protocol's main listener: what clients dial first, and what a broker's readiness checks. */
+export const PROTOCOL_MAIN_LISTENER: Readonly<Record<Protocol, { field: keyof Ports; scheme?: string }>> = {
+  mqtt: { field: "mqttTcp", scheme: "mqtt" },
+  kafka: { field: "kafka" },
+  amqp: { field: "amqp", scheme: "amqp" },
+  nats: { field: "natsTcp", scheme: "nats" },
+};
+
+export function listenerOf(field: keyof Ports): Listener {
+  return LISTENERS.find((l) => l.field === field) as Listener;
+}
+
 /**
  * The port whose opening means "this broker serves clients". The broker role opens its protocol
  * listeners only after the meta quorum accepted a write, so a TCP check on the first enabled
  * protocol's main port is a truthful readiness signal (RobustMQ's /health/ready is not: see README).
  */
 export function readinessPort(protocols: readonly Protocol[], ports: Ports): ExposedPort {
-  const order: Array<[Protocol, keyof Ports, string]> = [
-    ["mqtt", "mqttTcp", "mqtt"],
-    ["kafka", "kafka", "kafka"],
-    ["amqp", "amqp", "amqp"],
-    ["nats", "natsTcp", "nats"],
-  ];
-  const hit = order.find(([p]) => protocols.includes(p)) ?? order[0];
-  return { name: hit[2], port: ports[hit[1]], transport: "TCP" };
+  const protocol = PROTOCOLS.find((p) => protocols.includes(p)) ?? "mqtt";
+  const l = listenerOf(PROTOCOL_MAIN_LISTENER[protocol].field);
+  return { name: l.name, port: ports[l.field], transport: l.transport };
+}
+
+/** "<scheme>://host:port" of a protocol's main listener (host:port for Kafka, whose clients take no scheme). */
+export function protocolEndpoint(protocol: Protocol, host: string, ports: Ports): string {
+  const main = PROTOCOL_MAIN_LISTENER[protocol];
+  const address = `${host}:${ports[main.field]}`;
+  return main.scheme === undefined ? address : `${main.scheme}://${address}`;
 }

@@ -1,23 +1,13 @@
 // Pure validators. Each returns problems as "field: what is wrong (what is accepted)"; an empty
-// list means valid. They never throw, so resolveClusterArgs can report every problem at once.
-import { CONFIG_KEYS, CONFIG_KEYS_VERSION, CONFIG_TABLES, ConfigKeyModel } from "../rmq/config/known-keys";
+// list means valid. They never throw, so every problem of every argument is reported at once.
 import { parseQuantity } from "./quantity";
+import { Problems, show } from "./problems";
 
-export type Problems = string[];
+export { Problems };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-function show(value: unknown): string {
-  if (typeof value === "string") {
-    return JSON.stringify(value);
-  }
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 export function validateDnsLabel(field: string, value: unknown, maxLength = 63): Problems {
   if (typeof value !== "string" || value.length === 0) {
@@ -87,26 +77,27 @@ export function validateQuantity(field: string, value: unknown, opts: { positive
   return [];
 }
 
-export interface Amounts {
-  cpu?: string;
-  memory?: string;
-}
-
-/** Requests and limits: each a quantity, and no limit below its request. */
-export function validateResources(field: string, value: { requests?: Amounts; limits?: Amounts } | undefined): Problems {
+/** Requests and limits: each a quantity, only cpu and memory, and no limit below its request. */
+export function validateResources(field: string, value: unknown): Problems {
   if (value === undefined) {
     return [];
   }
-  const problems: Problems = [];
+  const problems = validateFields(field, value, ["requests", "limits"]);
+  if (!isRecord(value)) {
+    return problems;
+  }
+  const amount = (kind: "requests" | "limits", res: "cpu" | "memory"): string | undefined => {
+    const a = value[kind];
+    return isRecord(a) && typeof a[res] === "string" ? (a[res] as string) : undefined;
+  };
   for (const kind of ["requests", "limits"] as const) {
     const amounts = value[kind];
     if (amounts === undefined) {
       continue;
     }
-    for (const key of Object.keys(amounts)) {
-      if (key !== "cpu" && key !== "memory") {
-        problems.push(`${field}.${kind}.${key}: unknown resource (accepted: "cpu", "memory")`);
-      }
+    problems.push(...validateFields(`${field}.${kind}`, amounts, ["cpu", "memory"]));
+    if (!isRecord(amounts)) {
+      continue;
     }
     for (const res of ["cpu", "memory"] as const) {
       if (amounts[res] !== undefined) {
@@ -115,8 +106,8 @@ export function validateResources(field: string, value: { requests?: Amounts; li
     }
   }
   for (const res of ["cpu", "memory"] as const) {
-    const req = value.requests?.[res];
-    const lim = value.limits?.[res];
+    const req = amount("requests", res);
+    const lim = amount("limits", res);
     const r = req === undefined ? undefined : parseQuantity(req);
     const l = lim === undefined ? undefined : parseQuantity(lim);
     if (r !== undefined && l !== undefined && l < r) {
@@ -204,22 +195,6 @@ export function validateStringMap(field: string, value: unknown): Problems {
     .map(([k, v]) => `${field}.${k}: must be a string, got ${show(v)}`);
 }
 
-/** Flattens nested tables to dotted keys; arrays and scalars are leaves. */
-export function flattenConfig(value: Record<string, unknown>, prefix = ""): Array<[string, unknown]> {
-  const out: Array<[string, unknown]> = [];
-  for (const [k, v] of Object.entries(value)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      out.push(...flattenConfig(v as Record<string, unknown>, key));
-    } else {
-      out.push([key, v]);
-    }
-  }
-  return out;
-}
-
-const F32_MAX = 3.4028234663852886e38;
-
 /** Levenshtein distance (insertions, deletions, substitutions of one character each cost 1). */
 export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -234,7 +209,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The candidate closest to `key` by edit distance over the whole dotted key (first one on a tie). */
-export function closestKey(key: string, candidates: readonly string[] = Object.keys(CONFIG_KEYS)): string | undefined {
+export function closestKey(key: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -247,108 +222,155 @@ export function closestKey(key: string, candidates: readonly string[] = Object.k
   return best;
 }
 
-function isTable(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
+/** The value must be a plain object whose keys are all in `accepted`. */
+export function validateFields(field: string, value: unknown, accepted: readonly string[]): Problems {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return [`${field}: must be an object with the fields ${accepted.join(", ")}, got ${show(value)}`];
+  }
+  return Object.keys(value)
+    .filter((key) => !accepted.includes(key))
+    .map((key) => `${field}.${key}: ${unknownNameMessage("field", key, accepted)}`);
 }
 
-/** What is wrong with `value` for the key `m` ("must be ..."), or undefined when it is accepted. */
-function valueProblem(m: ConfigKeyModel, value: unknown): string | undefined {
-  switch (m.type) {
-    case "string":
-      return typeof value === "string" ? undefined : `must be a TOML string, got ${show(value)}`;
-    case "boolean":
-      return typeof value === "boolean" ? undefined : `must be a TOML boolean, got ${show(value)}`;
-    case "integer": {
-      if (typeof value !== "number" || !Number.isInteger(value)) {
-        return `must be a TOML integer, got ${show(value)}`;
-      }
-      const { min, max } = m.range ?? { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
-      return value >= min && value <= max ? undefined : `must be an integer from ${min} to ${max} (Rust ${m.rustType}), got ${show(value)}`;
+/** The accepted name a misspelt one most likely meant, if any is close enough (case ignored). */
+export function suggest(name: string, accepted: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of accepted) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (best === undefined || distance < best.distance) {
+      best = { name: candidate, distance };
     }
-    case "float": {
-      const ok = typeof value === "number" && Number.isFinite(value) && (m.rustType !== "f32" || Math.abs(value) <= F32_MAX);
-      return ok ? undefined : `must be a TOML float (an integer is accepted too, Rust ${m.rustType}), got ${show(value)}`;
-    }
-    case "string[]":
-      return Array.isArray(value) && value.every((v) => typeof v === "string")
-        ? undefined
-        : `must be a TOML array of strings, got ${show(value)}`;
-    case "enum":
-      return typeof value === "string" && (m.values ?? []).includes(value)
-        ? undefined
-        : `must be one of ${(m.values ?? []).map((v) => `"${v}"`).join(", ")} (case-sensitive), got ${show(value)}`;
-    case "table":
-      return isTable(value) ? undefined : `must be a TOML table, got ${show(value)}`;
   }
+  return best !== undefined && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.name : undefined;
 }
+
+/** "unknown field (did you mean "x"? accepted: a, b, c)". */
+export function unknownNameMessage(what: string, name: string, accepted: readonly string[]): string {
+  const closest = suggest(name, accepted);
+  return `unknown ${what} (${closest === undefined ? "" : `did you mean "${closest}"? `}accepted: ${accepted.join(", ")})`;
+}
+
+/** A plain object (not null, not an array): only then can its fields be read. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function validateList(field: string, value: unknown, item: (field: string, v: unknown) => Problems): Problems {
+  if (value === undefined) {
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    return [`${field}: must be a list, got ${show(value)}`];
+  }
+  return value.flatMap((v, i) => item(`${field}[${i}]`, v));
+}
+
+/** A list of CIDRs (NetworkPolicy ipBlock, LoadBalancer source ranges). */
+export function validateCidrList(field: string, value: unknown): Problems {
+  return validateList(field, value, validateCidr);
+}
+
+/** A list of namespace names (DNS-1123 labels), matched through `kubernetes.io/metadata.name`. */
+export function validateNamespaceList(field: string, value: unknown): Problems {
+  return validateList(field, value, (f, v) => validateDnsLabel(f, v));
+}
+
+const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
- * Keys of server.toml must be keys RobustMQ reads (CONFIG_KEYS, from config-keys.v0.4.11.json)
- * and carry a value of the right type: enum values from the accepted list, integers within the
- * Rust type's range, floats (integers accepted), arrays of strings, and meta_addrs a table of
- * strings. An unknown key is reported with the closest known key. `refused` maps keys (or whole
- * tables, by prefix) the caller may not set to the reason. Pure: returns "<field>.<key>: ..."
- * problems and never throws.
+ * A DNS host name as Ingress rules and certificates take it: a lower-case DNS-1123 subdomain with
+ * at least two labels, optionally a wildcard as its whole first label ("*.example.com"); never an
+ * IP address (Ingress hosts cannot be IPs).
  */
-export function validateConfigKeys(
-  field: string,
-  config: Record<string, unknown>,
-  refused: ReadonlyMap<string, string> = new Map(),
-): Problems {
-  const problems: Problems = [];
-  const tables = new Set(CONFIG_TABLES);
-  const refusal = (key: string): string | undefined => {
-    const r = [...refused.keys()].find((k) => key === k || key.startsWith(`${k}.`));
-    return r === undefined ? undefined : refused.get(r);
-  };
-  const unknown = (key: string, candidates?: readonly string[]): string => {
-    const near = closestKey(key, candidates);
-    return (
-      `${field}.${key}: unknown key: RobustMQ ${CONFIG_KEYS_VERSION} does not read it (it silently ignores keys it does not know)` +
-      (near === undefined ? "" : `; did you mean "${near}"?`)
-    );
-  };
-  const visit = (node: Record<string, unknown>, prefix: string): void => {
-    for (const [k, value] of Object.entries(node)) {
-      const key = prefix === "" ? k : `${prefix}.${k}`;
-      const m = CONFIG_KEYS[key];
-      if (m === undefined && isTable(value)) {
-        if (Object.keys(value).length > 0) {
-          visit(value, key);
-        } else if (!tables.has(key)) {
-          const reason = refusal(key);
-          problems.push(reason !== undefined ? `${field}.${key}: ${reason}` : unknown(key, [...CONFIG_TABLES]));
-        }
-        continue;
-      }
-      if (m?.type === "table" && isTable(value)) {
-        // A free table (meta_addrs): the user's own keys, each a string.
-        for (const [id, v] of Object.entries(value)) {
-          const sub = `${key}.${id}`;
-          const reason = refusal(sub);
-          if (reason !== undefined) {
-            problems.push(`${field}.${sub}: ${reason}`);
-          } else if (typeof v !== "string") {
-            problems.push(`${field}.${sub}: must be a TOML string, got ${show(v)}`);
-          }
-        }
-        continue;
-      }
-      const reason = refusal(key);
-      if (reason !== undefined) {
-        problems.push(`${field}.${key}: ${reason}`);
-        continue;
-      }
-      if (m === undefined) {
-        problems.push(tables.has(key) ? `${field}.${key}: must be a TOML table, got ${show(value)}` : unknown(key));
-        continue;
-      }
-      const p = valueProblem(m, value);
-      if (p !== undefined) {
-        problems.push(`${field}.${key}: ${p}`);
+export function validateHostname(field: string, value: unknown): Problems {
+  const accepted = `a lower-case DNS name such as "mq.example.com", or a wildcard as the first label only ("*.example.com")`;
+  if (typeof value !== "string" || value.length === 0) {
+    return [`${field}: must be ${accepted}, got ${JSON.stringify(value)}`];
+  }
+  const name = value.startsWith("*.") ? value.slice(2) : value;
+  const labels = name.split(".");
+  const wellFormed =
+    value.length <= 253 &&
+    labels.length >= 2 &&
+    labels.every((l) => l.length <= 63 && HOST_LABEL.test(l)) &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name);
+  if (!wellFormed) {
+    return [`${field}: must be ${accepted}, got ${JSON.stringify(value)}`];
+  }
+  return [];
+}
+
+export function validateBoolean(field: string, value: unknown): Problems {
+  return value === undefined || typeof value === "boolean" ? [] : [`${field}: must be true or false, got ${show(value)}`];
+}
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Kubernetes labels: keys are an optional DNS-subdomain prefix and a name of at most 63
+ * characters; values at most 63 characters of letters, digits, "-", "_" and ".", starting and
+ * ending with a letter or digit (or empty).
+ */
+export function validateLabels(field: string, value: unknown): Problems {
+  const problems = validateStringMap(field, value);
+  if (problems.length > 0 || value === undefined) {
+    return problems;
+  }
+  for (const [key, v] of Object.entries(value as Record<string, string>)) {
+    const slash = key.lastIndexOf("/");
+    const prefix = slash < 0 ? undefined : key.slice(0, slash);
+    const name = slash < 0 ? key : key.slice(slash + 1);
+    if ((prefix !== undefined && validateDnsSubdomain("p", prefix).length > 0) || name.length > 63 || !LABEL_NAME.test(name)) {
+      problems.push(`${field}: key ${show(key)} is not a valid label key ([prefix/]name, name at most 63 letters, digits, "-", "_", ".")`);
+    }
+    if (v.length > 63 || !LABEL_VALUE.test(v)) {
+      problems.push(`${field}.${key}: ${show(v)} is not a valid label value (at most 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit)`);
+    }
+  }
+  return problems;
+}
+
+/** A list of strings, each checked by `item`. */
+export function validateStringList(field: string, value: unknown, item: (field: string, v: unknown) => Problems): Problems {
+  return validateList(field, value, item);
+}
+
+const TOLERATION_FIELDS = ["key", "operator", "value", "effect", "tolerationSeconds"] as const;
+const TOLERATION_OPERATORS = ["Equal", "Exists"] as const;
+const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
+
+/** Tolerations as the API server takes them (core/v1 validation rules). */
+export function validateTolerations(field: string, value: unknown): Problems {
+  return validateList(field, value, (f, t) => {
+    const problems = validateFields(f, t, TOLERATION_FIELDS);
+    if (!isRecord(t)) {
+      return problems;
+    }
+    if (t.key !== undefined && typeof t.key !== "string") {
+      problems.push(`${f}.key: must be a string, got ${show(t.key)}`);
+    }
+    if (t.operator !== undefined) {
+      problems.push(...validateOneOf(`${f}.operator`, t.operator, TOLERATION_OPERATORS));
+    }
+    if (t.effect !== undefined) {
+      problems.push(...validateOneOf(`${f}.effect`, t.effect, TAINT_EFFECTS));
+    }
+    if (t.value !== undefined && typeof t.value !== "string") {
+      problems.push(`${f}.value: must be a string, got ${show(t.value)}`);
+    }
+    if (t.operator === "Exists" && typeof t.value === "string" && t.value !== "") {
+      problems.push(`${f}.value: must be empty with operator "Exists"`);
+    }
+    if ((t.key === undefined || t.key === "") && t.operator !== "Exists") {
+      problems.push(`${f}.key: required unless operator is "Exists" (which then matches every taint)`);
+    }
+    if (t.tolerationSeconds !== undefined) {
+      problems.push(...validateInteger(`${f}.tolerationSeconds`, t.tolerationSeconds, 0));
+      if (t.effect !== "NoExecute") {
+        problems.push(`${f}.tolerationSeconds: only used with effect "NoExecute"`);
       }
     }
-  };
-  visit(config, "");
-  return problems;
+    return problems;
+  });
 }

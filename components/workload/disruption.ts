@@ -1,7 +1,7 @@
 // PodDisruptionBudgets: no voluntary disruption (drain, eviction) may break the Raft quorum.
 import type * as k8s from "@pulumi/kubernetes";
-import { objectLabels, selectorLabels } from "../api/labels";
-import { ResolvedCluster, ResolvedTier } from "../cluster/resolve";
+import { objectLabels, selectorLabels } from "../api/naming";
+import type { ResolvedCluster, ResolvedTier } from "../api/model";
 import { carriesMeta, quorum } from "../rmq/topology";
 
 /**
@@ -11,7 +11,7 @@ import { carriesMeta, quorum } from "../rmq/topology";
  */
 export function pdbManifest(cluster: ResolvedCluster, tier: ResolvedTier): k8s.types.input.policy.v1.PodDisruptionBudget {
   return {
-    metadata: { name: tier.pdbName, namespace: cluster.namespace, labels: objectLabels(cluster, tier.name) },
+    metadata: { name: tier.names.pdb, namespace: cluster.namespace, labels: objectLabels(cluster, tier.name) },
     spec: {
       selector: { matchLabels: selectorLabels(cluster, tier.name) },
       unhealthyPodEvictionPolicy: "AlwaysAllow",

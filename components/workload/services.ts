@@ -1,9 +1,12 @@
 // Services: one headless Service per tier (stable pod DNS), the client Service and the admin Service.
 import type * as k8s from "@pulumi/kubernetes";
-import { BROKER_ROLE_LABEL, instanceSelector, objectLabels, selectorLabels } from "../api/labels";
-import { clientPorts } from "../rmq/ports";
-import { ResolvedCluster, ResolvedTier } from "../cluster/resolve";
-import { tierPorts } from "./statefulset";
+import type { ExposedPort } from "../rmq/ports";
+import { BROKER_ROLE_LABEL, instanceSelector, objectLabels, selectorLabels } from "../api/naming";
+import type { ResolvedCluster, ResolvedTier } from "../api/model";
+
+function servicePorts(ports: ExposedPort[]): k8s.types.input.core.v1.ServicePort[] {
+  return ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.transport }));
+}
 
 /**
  * Headless Service that gives each pod of a tier its DNS name. publishNotReadyAddresses: peers must
@@ -11,12 +14,12 @@ import { tierPorts } from "./statefulset";
  */
 export function headlessServiceManifest(cluster: ResolvedCluster, tier: ResolvedTier): k8s.types.input.core.v1.Service {
   return {
-    metadata: { name: tier.headlessServiceName, namespace: cluster.namespace, labels: objectLabels(cluster, tier.name) },
+    metadata: { name: tier.names.headlessService, namespace: cluster.namespace, labels: objectLabels(cluster, tier.name) },
     spec: {
       clusterIP: "None",
       publishNotReadyAddresses: true,
       selector: selectorLabels(cluster, tier.name),
-      ports: tierPorts(cluster, tier).map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.transport })),
+      ports: servicePorts(tier.ports),
     },
   };
 }
@@ -25,7 +28,7 @@ export function clientServiceManifest(cluster: ResolvedCluster): k8s.types.input
   const cs = cluster.clientService;
   return {
     metadata: {
-      name: cs.name,
+      name: cluster.names.clientService,
       namespace: cluster.namespace,
       labels: objectLabels(cluster, "client"),
       annotations: cs.annotations,
@@ -33,12 +36,7 @@ export function clientServiceManifest(cluster: ResolvedCluster): k8s.types.input
     spec: {
       type: cs.type,
       selector: { ...instanceSelector(cluster), [BROKER_ROLE_LABEL]: "true" },
-      ports: clientPorts(cluster.protocols, cluster.ports, cs.exposeMqttQuic).map((p) => ({
-        name: p.name,
-        port: p.port,
-        targetPort: p.name,
-        protocol: p.transport,
-      })),
+      ports: servicePorts(cs.ports),
       loadBalancerSourceRanges: cs.loadBalancerSourceRanges,
     },
   };
@@ -47,7 +45,7 @@ export function clientServiceManifest(cluster: ResolvedCluster): k8s.types.input
 /** Admin HTTP API and /metrics: every node serves them, so it selects every pod of the cluster. */
 export function adminServiceManifest(cluster: ResolvedCluster): k8s.types.input.core.v1.Service {
   return {
-    metadata: { name: cluster.adminServiceName, namespace: cluster.namespace, labels: objectLabels(cluster, "admin") },
+    metadata: { name: cluster.names.adminService, namespace: cluster.namespace, labels: objectLabels(cluster, "admin") },
     spec: {
       type: "ClusterIP",
       selector: instanceSelector(cluster),

@@ -1,37 +1,26 @@
-// server.toml for one tier, generated from the resolved model with a TOML library.
+// server.toml of one node kind, generated with a TOML library from what the node must know.
+// Pure: the workload maps the resolved cluster onto NodeConfig.
 import { createHash } from "crypto";
 import { stringify } from "smol-toml";
-import { metaAddrs } from "../identity";
-import { listenerTlsConfig } from "../../features/listener-tls";
-import { LISTENERS } from "../ports";
+import { CREDENTIALS } from "../credentials";
+import { LISTENERS, Ports } from "../ports";
+import { Role } from "../topology";
+import { CONFIG_MOUNT_PATH, DATA_PATH, ENGINE_DATA_DIR, LOG_PATH } from "../versions";
+import { BROKER_ID_OVERRIDE } from "./env";
 import { pinTableDefaults } from "./table-defaults";
-import { metaTier, ResolvedCluster, ResolvedTier } from "../../cluster/resolve";
-import { CONFIG_MOUNT_PATH, DATA_PATH, ENGINE_DATA_DIR, LOG_PATH, MEMBERSHIP_LOG, PRINT_CONF_TARGET } from "../versions";
 
-/**
- * Lines whose value each pod gets from its environment. RobustMQ replaces the value of a line
- * `key = ...` with the raw text of ROBUST_MQ_SERVER_<SECTION>_<KEY> only when that line exists, so
- * the file carries an inert placeholder. A placeholder is never a usable value: broker_id 0 is
- * invalid and empty credentials are not RobustMQ's published defaults.
- */
-export const ENV_OVERRIDES = {
-  brokerId: { key: "broker_id", env: "ROBUST_MQ_SERVER_BROKER_ID", placeholder: 0 },
-  adminPassword: { key: "admin.password", env: "ROBUST_MQ_SERVER_ADMIN_PASSWORD", placeholder: "" },
-  jwtSecret: { key: "admin.jwt_secret", env: "ROBUST_MQ_SERVER_ADMIN_JWT_SECRET", placeholder: "" },
-  mqttUsername: { key: "mqtt_runtime.auth.default_user", env: "ROBUST_MQ_SERVER_MQTT_RUNTIME_AUTH_DEFAULT_USER", placeholder: "" },
-  mqttPassword: {
-    key: "mqtt_runtime.auth.default_password",
-    env: "ROBUST_MQ_SERVER_MQTT_RUNTIME_AUTH_DEFAULT_PASSWORD",
-    placeholder: "",
-  },
-} as const;
-
-/** The env var RobustMQ maps to a dotted key (the rule in src/common/config/src/common.rs). */
-export function envVarForKey(dottedKey: string): string {
-  const parts = dottedKey.split(".");
-  const key = parts.pop() as string;
-  const section = parts.join("_");
-  return ["ROBUST_MQ_SERVER", section, key].filter((s) => s.length > 0).join("_").toUpperCase();
+/** What one tier's server.toml says. */
+export interface NodeConfig {
+  clusterName: string;
+  roles: Role[];
+  ports: Ports;
+  /** broker id -> "host:grpc port" of every meta pod. */
+  metaAddrs: Record<string, string>;
+  adminUsername: string;
+  /** runtime.default_topic_replica_num. */
+  topicReplicas: number;
+  /** Tables merged on top, in order: the optional features' patches, then the user's extraConfig. */
+  overlays: Array<Record<string, unknown>>;
 }
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
@@ -44,7 +33,7 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   node[parts[parts.length - 1]] = value;
 }
 
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
@@ -56,37 +45,32 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   return out;
 }
 
-/** The tier's configuration as a TOML document tree (before serialisation). */
-export function serverConfig(cluster: ResolvedCluster, tier: ResolvedTier): Record<string, unknown> {
-  const meta = metaTier(cluster);
+/** The configuration as a TOML document tree (before serialisation). */
+export function serverConfig(node: NodeConfig): Record<string, unknown> {
   const doc: Record<string, unknown> = {};
-  setPath(doc, "cluster_name", cluster.clusterName);
-  setPath(doc, ENV_OVERRIDES.brokerId.key, ENV_OVERRIDES.brokerId.placeholder);
-  setPath(doc, "roles", tier.roles);
+  setPath(doc, "cluster_name", node.clusterName);
+  // Placeholder: each pod sets its id from its environment (the override needs the line present).
+  setPath(doc, BROKER_ID_OVERRIDE.key, BROKER_ID_OVERRIDE.placeholder);
+  setPath(doc, "roles", node.roles);
   for (const l of LISTENERS) {
     if (l.configKey !== undefined) {
-      setPath(doc, l.configKey, cluster.ports[l.field]);
+      setPath(doc, l.configKey, node.ports[l.field]);
     }
   }
-  doc.meta_addrs = metaAddrs(
-    { statefulSet: meta.statefulSetName, headlessService: meta.headlessServiceName, idPrefix: meta.idPrefix, replicas: meta.replicas },
-    cluster.namespace,
-    cluster.clusterDomain,
-    cluster.ports.grpc,
-  );
+  doc.meta_addrs = { ...node.metaAddrs };
   setPath(doc, "log.log_config", `${CONFIG_MOUNT_PATH}/logger.toml`);
   setPath(doc, "log.log_path", LOG_PATH);
   setPath(doc, "data_path", DATA_PATH);
   setPath(doc, "storage_runtime.data_path", [ENGINE_DATA_DIR]);
-  setPath(doc, "runtime.default_topic_replica_num", cluster.topicReplicas);
-  setPath(doc, "admin.username", cluster.adminUsername);
-  for (const o of [ENV_OVERRIDES.adminPassword, ENV_OVERRIDES.jwtSecret, ENV_OVERRIDES.mqttUsername, ENV_OVERRIDES.mqttPassword]) {
-    setPath(doc, o.key, o.placeholder);
+  setPath(doc, "runtime.default_topic_replica_num", node.topicReplicas);
+  setPath(doc, "admin.username", node.adminUsername);
+  // Empty placeholders: the values come from the credentials Secret through the pod's env.
+  for (const c of CREDENTIALS) {
+    setPath(doc, c.configKey, "");
   }
-  // Only the broker role serves TLS listeners, and only its pods mount the certificate.
-  const withTls = cluster.listenerTls !== undefined && tier.roles.includes("broker") ? deepMerge(doc, listenerTlsConfig()) : doc;
+  const merged = node.overlays.reduce((d, o) => deepMerge(d, o), doc);
   // Writing a table (e.g. [runtime] for the replica count) must not change its other keys.
-  return pinTableDefaults(deepMerge(withTls, cluster.extraConfig));
+  return pinTableDefaults(merged);
 }
 
 const HEADER = [
@@ -96,49 +80,8 @@ const HEADER = [
   "",
 ].join("\n");
 
-export function renderServerToml(cluster: ResolvedCluster, tier: ResolvedTier): string {
-  return `${HEADER}${stringify(serverConfig(cluster, tier))}\n`;
-}
-
-const LEVELS = ["off", "error", "warn", "info", "debug", "trace"] as const;
-
-/** The less verbose of two levels. */
-function quieter(a: string, b: string): string {
-  return LEVELS.indexOf(a as never) <= LEVELS.indexOf(b as never) ? a : b;
-}
-
-/**
- * logger.toml. Logs go to stdout (Kubernetes collects them); two exceptions, both for safety:
- * - `print_conf` logs every credential at info on each start: its target is held at warn or
- *   quieter in every sink, whatever logLevel says.
- * - one line of RobustMQ's Raft manager is copied into a file on the data volume: the bootstrap
- *   gate reads it to know that this volume's node has joined a Raft cluster (see versions.ts).
- */
-export function renderLoggerToml(level: string): string {
-  // async_nats is chatty at info; keep it at warn unless the user asked for less or for debugging.
-  const quiet = level === "error" || level === "debug" || level === "trace" ? level : "warn";
-  const secrets = { path: PRINT_CONF_TARGET, level: quieter("warn", level) };
-  return `${stringify({
-    stdout: {
-      kind: "console",
-      targets: [
-        { path: "", level },
-        { path: "async_nats", level: quiet },
-        { path: "openraft", level },
-        { path: "openraft::raft::responder", level: "error" },
-        secrets,
-      ],
-    },
-    raft_membership: {
-      kind: "rolling_file",
-      targets: [{ path: MEMBERSHIP_LOG.target, level: "info" }, secrets],
-      rotation: "never",
-      directory: MEMBERSHIP_LOG.directory,
-      prefix: MEMBERSHIP_LOG.prefix,
-      suffix: MEMBERSHIP_LOG.suffix,
-      ansi: false,
-    },
-  })}\n`;
+export function renderServerToml(node: NodeConfig): string {
+  return `${HEADER}${stringify(serverConfig(node))}\n`;
 }
 
 export function sha256(...parts: string[]): string {

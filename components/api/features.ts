@@ -1,0 +1,137 @@
+// Arguments of the optional features: StorageClass, Ingress, listener TLS, NetworkPolicy.
+// Each is off (or the cluster's default) when its argument is unset.
+import { AzureDiskSku, CertManagerMode, GcePdType, IngressController, IssuerKind, ReclaimPolicy, StoragePreset } from "./enums";
+
+/**
+ * StorageClass of the cluster's data volumes. Either `preset` (a class is created) or
+ * `existingClassName` (an existing class is used, nothing is created).
+ */
+export interface StorageClassArgs {
+  /** Create a class from a preset. Refused together with existingClassName. */
+  preset?: StoragePreset;
+  /** Use this existing StorageClass; refused together with `preset`. */
+  existingClassName?: string;
+  /** Name of the created class (StorageClasses are cluster-wide). @default "<cluster>-<preset>" */
+  name?: string;
+  /** What happens to a volume when its claim is deleted. Immutable: changing it replaces the class. @default "Retain" */
+  reclaimPolicy?: ReclaimPolicy;
+  /** aws-ebs: provisioned IOPS of gp3, 3000 to 16000. @default 3000 */
+  iops?: number;
+  /** aws-ebs: throughput of gp3 in MiB/s, 125 to 1000 and at most iops / 4. @default 125 */
+  throughput?: number;
+  /** aws-ebs: KMS key (ARN) encrypting the volumes. @default the account's default EBS key */
+  kmsKeyId?: string;
+  /** gce-pd: disk type. @default "pd-ssd" */
+  diskType?: GcePdType;
+  /** azure-disk: SKU. @default "Premium_LRS" */
+  skuName?: AzureDiskSku;
+  /** custom: the CSI provisioner (required with preset "custom"). */
+  provisioner?: string;
+  /** custom: the provisioner's parameters. @default none */
+  parameters?: Record<string, string>;
+}
+
+/** Which cert-manager issuer signs a certificate. */
+export interface CertManagerIssuerArgs {
+  /** Name of the cert-manager Issuer or ClusterIssuer. */
+  issuerName: string;
+  /** An Issuer must live in the cluster's namespace. @default "ClusterIssuer" */
+  issuerKind?: IssuerKind;
+}
+
+/** cert-manager settings of the Ingress certificate. */
+export interface IngressCertManagerArgs extends CertManagerIssuerArgs {
+  /**
+   * "certificate": the component creates a cert-manager Certificate, visible in previews.
+   * "annotation": the Ingress carries cert-manager.io/(cluster-)issuer and cert-manager's
+   * ingress-shim creates the Certificate (needs the shim enabled, as it is by default).
+   * @default "certificate"
+   */
+  mode?: CertManagerMode;
+}
+
+/** TLS of the Ingress host: an existing kubernetes.io/tls Secret, or cert-manager. */
+export interface IngressTlsArgs {
+  /** Existing Secret of type kubernetes.io/tls (keys tls.crt and tls.key) in the cluster's namespace. */
+  secretName?: string;
+  /** Have cert-manager issue the certificate into "<cluster>-ingress-tls". */
+  certManager?: IngressCertManagerArgs;
+}
+
+/** An Ingress for the admin HTTP API and MQTT over WebSocket. */
+export interface IngressArgs {
+  /** Host name the Ingress answers for (required); a leading "*." wildcard is accepted. */
+  host: string;
+  /** IngressClass. @default "nginx" for controller "ingress-nginx", the cluster default class for "other" */
+  ingressClassName?: string;
+  /** Controller the annotations are written for. @default "ingress-nginx" */
+  controller?: IngressController;
+  /** Route the admin HTTP API (and /metrics). @default true */
+  adminApi?: boolean;
+  /**
+   * Path prefix routed to the admin API, forwarded unchanged (no rewrite): it chooses what is
+   * exposed, e.g. "/api" exposes the API but not /metrics. @default "/"
+   */
+  adminPath?: string;
+  /** Route MQTT over WebSocket at /mqtt to the brokers (needs "mqtt" in protocols). @default false */
+  mqttWebsocket?: boolean;
+  /** Seconds an idle WebSocket stays open through the controller (ingress-nginx). @default 3600 */
+  websocketTimeoutSeconds?: number;
+  /** Extra annotations; they win over the ones the component sets. @default none */
+  annotations?: Record<string, string>;
+  /** TLS for the host, from an existing Secret or cert-manager. @default plain HTTP */
+  tls?: IngressTlsArgs;
+}
+
+/** cert-manager settings of the listener certificate. */
+export interface ListenerCertManagerArgs extends CertManagerIssuerArgs {
+  /**
+   * Names the certificate is valid for. Given names replace the default, so a public ACME issuer
+   * (which refuses .svc names) can be used with only public names.
+   * @default the client Service's in-cluster names "<svc>.<ns>.svc" and "<svc>.<ns>.svc.<clusterDomain>"
+   */
+  dnsNames?: string[];
+}
+
+/** TLS certificate of the broker listeners: an existing kubernetes.io/tls Secret, or cert-manager. */
+export interface ListenerTlsArgs {
+  /** Existing Secret of type kubernetes.io/tls (keys tls.crt and tls.key) in the cluster's namespace. */
+  secretName?: string;
+  /** Have cert-manager issue the certificate into "<cluster>-listener-tls". */
+  certManager?: ListenerCertManagerArgs;
+}
+
+/** Where connections may come from (or go to). Both lists together are a union. */
+export interface PeerArgs {
+  /** Address ranges (ipBlock), e.g. an office range or the load balancer's subnets. */
+  cidrs?: string[];
+  /** Namespaces whose pods may connect, matched by their kubernetes.io/metadata.name label. */
+  namespaces?: string[];
+}
+
+/** Egress of the cluster's pods. */
+export interface EgressArgs {
+  /** Deny every egress not listed here. @default true */
+  restrict?: boolean;
+  /**
+   * Allow DNS (53 UDP and TCP) only to the pods of this namespace (e.g. "kube-system").
+   * @default port 53 to any destination, which also covers NodeLocal DNSCache
+   */
+  dnsNamespace?: string;
+  /** Extra destinations (all ports), e.g. connector targets or an external auth backend. */
+  cidrs?: string[];
+  /** Extra destination namespaces (all ports). */
+  namespaces?: string[];
+}
+
+/** NetworkPolicies for the cluster's pods. */
+export interface NetworkPolicyArgs {
+  /** Sources allowed on the client ports. @default any source */
+  clients?: PeerArgs;
+  /** Sources allowed on the admin HTTP port besides the cluster's own pods (e.g. monitoring). @default none */
+  admin?: PeerArgs;
+  /** Namespaces of ingress controllers: they reach the admin port and the MQTT WebSocket port. @default none */
+  ingressControllerNamespaces?: string[];
+  /** Egress rules. @default restricted to DNS and the cluster's own pods */
+  egress?: EgressArgs;
+}

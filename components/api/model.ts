@@ -1,0 +1,182 @@
+// The resolved cluster: every argument validated and defaulted, and every fact the builders need
+// decided once (names, per-tier ports, readiness port, gate peers, what each optional feature
+// adds to which tier). Builders read this model and never re-derive a decision.
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { RobustMQImageArgs } from "./image-args";
+import type { ExposedPort, Ports, Protocol } from "../rmq/ports";
+import type { Role, TierName, Topology } from "../rmq/topology";
+import type { Toleration } from "./args";
+import type { CertManagerMode, HostSpread, ImagePullPolicy, IngressController, IssuerKind, ReclaimPolicy, ServiceType, StoragePreset, ZoneSpread } from "./enums";
+import type { ClusterNames, TierObjectNames } from "./naming";
+
+/** Apply phases, in order: a resource depends on every resource of every earlier phase. */
+export const Phase = {
+  Image: "image",
+  Namespace: "namespace",
+  Storage: "storage",
+  Config: "config",
+  /** Meta and engine tiers, created together (see cluster/cluster.ts). */
+  Core: "core",
+  Brokers: "brokers",
+  Services: "services",
+  Ingress: "ingress",
+} as const;
+export type Phase = (typeof Phase)[keyof typeof Phase];
+export const PHASES: readonly Phase[] = Object.values(Phase);
+
+/** One resource of the apply order. */
+export interface PlanEntry {
+  /** The phase it is applied in. */
+  phase: Phase;
+  /** Pulumi logical name of the resource. */
+  name: string;
+  /** Kubernetes kind (or the Pulumi type for non-Kubernetes resources). */
+  kind: string;
+  /** Logical names of the resources it depends on. */
+  dependsOn: string[];
+}
+
+/** What an optional feature adds to one tier's pods and server.toml. */
+export interface TierPatch {
+  volumes: k8s.types.input.core.v1.Volume[];
+  volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+  /** server.toml tables merged into the tier's file. */
+  config: Record<string, unknown>;
+}
+
+/** A meta pod, as every tier's config and the bootstrap gate address it. */
+export interface MetaPod {
+  /** Its broker id, the key in meta_addrs. */
+  id: number;
+  /** Its stable DNS name through the meta tier's headless Service. */
+  host: string;
+}
+
+export interface ResolvedTier {
+  name: TierName;
+  roles: Role[];
+  idPrefix: number;
+  names: TierObjectNames;
+  /** Apply phase of the tier's StatefulSet and PodDisruptionBudget. */
+  phase: Phase;
+  podManagementPolicy: "Parallel";
+  replicas: number;
+  storageSize: string;
+  storageClassName?: string;
+  requests: { cpu?: string; memory?: string };
+  limits: { cpu?: string; memory?: string };
+  hostSpread: HostSpread;
+  zoneSpread: ZoneSpread;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Toleration[];
+  terminationGracePeriodSeconds: number;
+  startupTimeoutSeconds: number;
+  /** Ports the RobustMQ container listens on and declares (headless Service ports too). */
+  ports: ExposedPort[];
+  /** Name of the port the readiness probe checks. */
+  readinessPort: string;
+  /** The bootstrap gate, on meta-carrying tiers of more than one pod. */
+  gate?: { peers: string[]; port: number };
+  volumeRetention: { whenDeleted: "Retain" | "Delete"; whenScaled: "Retain" | "Delete" };
+  /** What the optional features add to this tier, in feature order. */
+  patches: TierPatch[];
+}
+
+export interface ResolvedIssuer {
+  name: string;
+  kind: IssuerKind;
+}
+
+export type ResolvedStorageClass =
+  | { mode: "existing"; className: string }
+  | {
+      mode: "create";
+      className: string;
+      preset: StoragePreset;
+      provisioner: string;
+      parameters: Record<string, string>;
+      reclaimPolicy: ReclaimPolicy;
+      allowVolumeExpansion: boolean;
+      volumeBindingMode: "WaitForFirstConsumer";
+    };
+
+export interface ResolvedIngress {
+  host: string;
+  controller: IngressController;
+  ingressClassName?: string;
+  /** Undefined when the admin API is not routed. */
+  adminPath?: string;
+  mqttWebsocket: boolean;
+  websocketTimeoutSeconds: number;
+  annotations: Record<string, string>;
+  tls?: {
+    secretName: string;
+    /** Set when cert-manager issues the certificate. */
+    certManager?: { issuer: ResolvedIssuer; mode: CertManagerMode };
+  };
+}
+
+export interface ResolvedListenerTls {
+  secretName: string;
+  /** Set when cert-manager issues the certificate. */
+  certManager?: { issuer: ResolvedIssuer; dnsNames: string[] };
+}
+
+export interface ResolvedPeers {
+  cidrs: string[];
+  namespaces: string[];
+}
+
+export interface ResolvedNetworkPolicy {
+  /** Undefined: client ports are open to any source. */
+  clients?: ResolvedPeers;
+  admin: ResolvedPeers;
+  ingressControllerNamespaces: string[];
+  egress: { restrict: boolean; dnsNamespace?: string } & ResolvedPeers;
+}
+
+/** The optional features, resolved; undefined when off. */
+export interface ResolvedFeatures {
+  storageClass?: ResolvedStorageClass;
+  ingress?: ResolvedIngress;
+  listenerTls?: ResolvedListenerTls;
+  networkPolicy?: ResolvedNetworkPolicy;
+}
+
+export interface ResolvedCluster extends ResolvedFeatures {
+  name: string;
+  names: ClusterNames;
+  namespace: string;
+  createNamespace: boolean;
+  clusterName: string;
+  topology: Topology;
+  tiers: ResolvedTier[];
+  /** Every meta pod, in ordinal order. */
+  metaPods: MetaPod[];
+  protocols: Protocol[];
+  ports: Ports;
+  image: pulumi.Input<string>;
+  /** Arguments of the RobustMQImage the cluster builds first, when it builds its own image. */
+  imageBuild?: RobustMQImageArgs;
+  imagePullPolicy: ImagePullPolicy;
+  imagePullSecrets: string[];
+  bootstrapGateImage: string;
+  security: { runAsUser: number; runAsGroup: number; fsGroup: number };
+  clientService: {
+    type: ServiceType;
+    annotations: Record<string, string>;
+    loadBalancerSourceRanges?: string[];
+    exposeMqttQuic: boolean;
+    /** Ports the client Service exposes. */
+    ports: ExposedPort[];
+  };
+  adminUsername: string;
+  logLevel: string;
+  extraConfig: Record<string, unknown>;
+  /** `runtime.default_topic_replica_num`: replicas of each new topic (see rmq/topology.ts). */
+  topicReplicas: number;
+  clusterDomain: string;
+  /** The user's labels, added to every object. */
+  labels: Record<string, string>;
+}

@@ -1,0 +1,105 @@
+// Every name the component gives: Kubernetes object names and Pulumi logical names, all derived
+// from the component's name, plus the labels every object carries. Names of released resources
+// never change (a changed Pulumi name is a delete and create; a changed object name, a new object).
+import { carriesBroker, carriesMeta, Role, TierName } from "../rmq/topology";
+
+/** What the labels are made from: the component's name and the user's labels. */
+interface Labelled {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** Longest component name: every derived name below must fit Kubernetes' limits with it. */
+export const MAX_NAME_LENGTH = 40;
+
+/** Names of one tier's objects (the Pulumi name of each is the object name, except the PDB's). */
+export interface TierObjectNames {
+  statefulSet: string;
+  headlessService: string;
+  pdb: string;
+  /** Pulumi name of the PodDisruptionBudget (its object name equals the StatefulSet's). */
+  pdbResource: string;
+}
+
+export function tierNames(cluster: string, tier: TierName): TierObjectNames {
+  const statefulSet = `${cluster}-${tier}`;
+  return { statefulSet, headlessService: `${statefulSet}-headless`, pdb: statefulSet, pdbResource: `${statefulSet}-pdb` };
+}
+
+/** Names of the cluster's objects. Pulumi names equal object names unless a `*Resource` says otherwise. */
+export interface ClusterNames {
+  /** Pulumi name of the Namespace (the namespace itself is the namespace argument). */
+  namespaceResource: string;
+  secret: string;
+  configMap: string;
+  clientService: string;
+  adminService: string;
+  /** StorageClass created from a preset, unless storageClass.name is given. */
+  storageClass: (preset: string) => string;
+  storageClassResource: string;
+  ingress: string;
+  ingressTlsSecret: string;
+  ingressCertificateResource: string;
+  listenerTlsSecret: string;
+  listenerCertificateResource: string;
+  networkPolicy: (suffix: string) => string;
+  /** Pulumi names of the generated credentials. */
+  random: (credential: string) => string;
+  /** Pulumi name of the RobustMQImage the cluster builds. */
+  image: string;
+}
+
+export function clusterNames(name: string): ClusterNames {
+  return {
+    namespaceResource: `${name}-namespace`,
+    secret: `${name}-credentials`,
+    configMap: `${name}-config`,
+    clientService: `${name}-client`,
+    adminService: `${name}-admin`,
+    storageClass: (preset) => `${name}-${preset}`,
+    storageClassResource: `${name}-storage-class`,
+    ingress: `${name}-ingress`,
+    ingressTlsSecret: `${name}-ingress-tls`,
+    ingressCertificateResource: `${name}-ingress-certificate`,
+    listenerTlsSecret: `${name}-listener-tls`,
+    listenerCertificateResource: `${name}-listener-certificate`,
+    // "-netpol-" keeps the names apart from the Services (<name>-admin, <name>-client).
+    networkPolicy: (suffix) => `${name}-netpol-${suffix}`,
+    random: (credential) => `${name}-${credential}`,
+    image: `${name}-image`,
+  };
+}
+
+export const BROKER_ROLE_LABEL = "robustmq.io/broker";
+export const META_ROLE_LABEL = "robustmq.io/meta";
+
+/** Immutable selector labels: never add to them, a StatefulSet selector cannot change. */
+export function selectorLabels(cluster: Pick<Labelled, "name">, component: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": "robustmq",
+    "app.kubernetes.io/instance": cluster.name,
+    "app.kubernetes.io/component": component,
+  };
+}
+
+export function instanceSelector(cluster: Pick<Labelled, "name">): Record<string, string> {
+  return { "app.kubernetes.io/name": "robustmq", "app.kubernetes.io/instance": cluster.name };
+}
+
+export function objectLabels(cluster: Labelled, component: string): Record<string, string> {
+  return {
+    ...cluster.labels,
+    ...selectorLabels(cluster, component),
+    "app.kubernetes.io/part-of": "robustmq",
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
+}
+
+/** Pod labels: object labels plus one label per role, which Services select on. */
+export function podLabels(cluster: Labelled, tier: { name: TierName; roles: Role[] }): Record<string, string> {
+  return {
+    ...objectLabels(cluster, tier.name),
+    ...(carriesBroker(tier) ? { [BROKER_ROLE_LABEL]: "true" } : {}),
+    ...(carriesMeta(tier) ? { [META_ROLE_LABEL]: "true" } : {}),
+  };
+}

@@ -1,0 +1,41 @@
+// The ConfigMap's files: one server.toml per tier and the shared logger.toml, from the model.
+import type { ResolvedCluster, ResolvedTier } from "../api/model";
+import { renderLoggerToml } from "../rmq/config/logger-toml";
+import { NodeConfig, renderServerToml, sha256 } from "../rmq/config/server-toml";
+import { metaAddrs } from "../rmq/identity";
+
+export function configMapKey(tier: Pick<ResolvedTier, "name">): string {
+  return `server-${tier.name}.toml`;
+}
+
+/** What the tier's server.toml says, from the resolved cluster. */
+export function nodeConfig(cluster: ResolvedCluster, tier: ResolvedTier): NodeConfig {
+  return {
+    clusterName: cluster.clusterName,
+    roles: tier.roles,
+    ports: cluster.ports,
+    metaAddrs: metaAddrs(cluster.metaPods, cluster.ports.grpc),
+    adminUsername: cluster.adminUsername,
+    topicReplicas: cluster.topicReplicas,
+    overlays: [...tier.patches.map((p) => p.config), cluster.extraConfig],
+  };
+}
+
+export interface TierConfigFiles {
+  /** ConfigMap data: logger.toml and server-<tier>.toml per tier. */
+  data: Record<string, string>;
+  /** Per tier, the digest of the files its pods read: a change there rolls that tier only. */
+  checksums: Map<string, string>;
+}
+
+export function configFiles(cluster: ResolvedCluster): TierConfigFiles {
+  const logger = renderLoggerToml(cluster.logLevel);
+  const data: Record<string, string> = { "logger.toml": logger };
+  const checksums = new Map<string, string>();
+  for (const tier of cluster.tiers) {
+    const toml = renderServerToml(nodeConfig(cluster, tier));
+    data[configMapKey(tier)] = toml;
+    checksums.set(tier.name, sha256(toml, logger));
+  }
+  return { data, checksums };
+}
