@@ -102,8 +102,8 @@ export interface RenderResult {
   resources: Registered[];
 }
 
-export async function renderStack(stack: string): Promise<RenderResult> {
-  const { config, secretKeys } = loadStackConfig(stack);
+export async function renderStack(stack: string, stackDir?: string): Promise<RenderResult> {
+  const { config, secretKeys } = loadStackConfig(stack, stackDir);
   const { resources, result } = await runWithMocks(() => deployStack(), { config, secretKeys, stack });
   const order = new Map(result.cluster.plan.map((p, i) => [p.name, i]));
   const kube = resources.filter((r) => r.type.startsWith("kubernetes:"));
@@ -144,8 +144,8 @@ export function secretsNote(stack: string, secrets: RenderResult["secrets"]): st
   return lines.join("\n");
 }
 
-export async function writeRendered(stack: string, outDir = path.join(ROOT, "rendered", stack)): Promise<RenderResult> {
-  const result = await renderStack(stack);
+export async function writeRendered(stack: string, outDir = path.join(ROOT, "rendered", stack), stackDir?: string): Promise<RenderResult> {
+  const result = await renderStack(stack, stackDir);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of result.files) {

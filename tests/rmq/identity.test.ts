@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { brokerId, brokerIdEnvValue, metaAddrs, metaPods } from "../components/rmq/identity";
+import { brokerId, brokerIdEnvValue, metaAddrs, metaPods } from "../../components/rmq/identity";
 
 describe("identity", () => {
   it("gives every pod of every tier a distinct broker id >= 1, however far tiers scale", () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import type { IVolume } from "kubernetes-models/v1/Volume";
-import { ListenerTlsArgs } from "../components/api/features";
-import { KNOWN_CONFIG_KEYS } from "../components/rmq/config/known-keys";
+import { ListenerTlsArgs } from "../../components/api/features";
+import { KNOWN_CONFIG_KEYS } from "../../components/rmq/config/known-keys";
 import {
   defaultListenerDnsNames,
   LISTENER_TLS_MOUNT_PATH,
@@ -9,13 +9,13 @@ import {
   listenerTlsPatch,
   resolveListenerTls,
   validateListenerTlsArgs,
-} from "../components/features/listener-tls";
-import { resolveClusterArgs } from "../components/cluster/resolve";
-import { flattenConfig, validateConfigKeys } from "../components/validate/config-keys";
-import { RobustMQArgsError } from "../components/validate/errors";
-import { CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, ROBUSTMQ_HOME } from "../components/rmq/versions";
-import { statefulSetManifest } from "../components/workload/statefulset";
-import { validateManifest } from "./schema";
+} from "../../components/features/listener-tls";
+import { resolveClusterArgs } from "../../components/cluster/resolve";
+import { flattenConfig, validateConfigKeys } from "../../components/validate/config-keys";
+import { RobustMQArgsError } from "../../components/validate/errors";
+import { CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, ROBUSTMQ_HOME } from "../../components/rmq/versions";
+import { statefulSetManifest } from "../../components/workload/statefulset";
+import { validateManifest } from "../schema";
 
 const cluster = resolveClusterArgs("rmq", { namespace: "mq" });
 

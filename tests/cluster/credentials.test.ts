@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { RobustMQCluster, RobustMQClusterArgs } from "../components";
-import { runWithMocks } from "../offline/mock-runtime";
+import { RobustMQCluster, RobustMQClusterArgs } from "../../components";
+import { runWithMocks } from "../../offline/mock-runtime";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const BASE: RobustMQClusterArgs = {

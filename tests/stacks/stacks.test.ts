@@ -4,12 +4,12 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
-import { deployStack } from "../stacks/program";
-import { CONFIG_NAMESPACE, ConfigKind, projectConfigSchema, STACK_CONFIG, STACK_CONFIG_KEYS, StackConfigKey } from "../stacks/config";
-import { runWithMocks, valueOf } from "../offline/mock-runtime";
-import { loadStackConfig } from "../offline/render";
+import { deployStack } from "../../stacks/program";
+import { CONFIG_NAMESPACE, ConfigKind, projectConfigSchema, STACK_CONFIG, STACK_CONFIG_KEYS, StackConfigKey } from "../../stacks/config";
+import { runWithMocks, valueOf } from "../../offline/mock-runtime";
+import { loadStackConfig } from "../../offline/render";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
 
 async function deployWith(config: Record<string, string>, secretKeys: string[] = []): Promise<unknown> {
   try {

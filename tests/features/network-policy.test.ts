@@ -1,20 +1,20 @@
 import { strict as assert } from "assert";
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
-import { NetworkPolicyArgs } from "../components/api/features";
-import { ResolvedCluster } from "../components/api/model";
-import { podLabels } from "../components/api/naming";
+import { NetworkPolicyArgs } from "../../components/api/features";
+import { ResolvedCluster } from "../../components/api/model";
+import { podLabels } from "../../components/api/naming";
 import {
   networkPolicyManifests,
   portExposure,
   resolveNetworkPolicy,
   validateNetworkPolicyArgs,
-} from "../components/features/network-policy";
-import { LISTENERS } from "../components/rmq/ports";
-import { resolveClusterArgs } from "../components/cluster/resolve";
-import { carriesBroker } from "../components/rmq/topology";
-import { RobustMQArgsError } from "../components/validate/errors";
-import { statefulSetManifest } from "../components/workload/statefulset";
-import { validateManifest } from "./schema";
+} from "../../components/features/network-policy";
+import { LISTENERS } from "../../components/rmq/ports";
+import { resolveClusterArgs } from "../../components/cluster/resolve";
+import { carriesBroker } from "../../components/rmq/topology";
+import { RobustMQArgsError } from "../../components/validate/errors";
+import { statefulSetManifest } from "../../components/workload/statefulset";
+import { validateManifest } from "../schema";
 
 type Policy = INetworkPolicy;
 

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { RobustMQCluster } from "../components";
-import { RobustMQClusterArgs } from "../components/api/args";
-import { resolveClusterArgs } from "../components/cluster/resolve";
-import { validateConfigKeys } from "../components/validate/config-keys";
-import { RobustMQArgsError } from "../components/validate/errors";
+import { RobustMQCluster } from "../../components";
+import { RobustMQClusterArgs } from "../../components/api/args";
+import { resolveClusterArgs } from "../../components/cluster/resolve";
+import { validateConfigKeys } from "../../components/validate/config-keys";
+import { RobustMQArgsError } from "../../components/validate/errors";
 import {
   validateCidr,
   validateImageReference,
@@ -12,9 +12,9 @@ import {
   validateQuantity,
   validateReplicas,
   validateResources,
-} from "../components/validate/values";
-import { parseQuantity } from "../components/validate/quantity";
-import { discardPendingOutputs, runWithMocks } from "../offline/mock-runtime";
+} from "../../components/validate/values";
+import { parseQuantity } from "../../components/validate/quantity";
+import { discardPendingOutputs, runWithMocks } from "../../offline/mock-runtime";
 
 function problemsOf(args: RobustMQClusterArgs, name = "rmq"): string[] {
   try {

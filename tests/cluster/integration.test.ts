@@ -1,11 +1,11 @@
 // The cluster with its add-ons: image build, StorageClass, NetworkPolicy, listener TLS and Ingress.
 import { strict as assert } from "assert";
 import { parse } from "smol-toml";
-import { RobustMQCluster } from "../components";
-import { RobustMQClusterArgs } from "../components/api/args";
-import { RobustMQImage, RobustMQImageArgs } from "../components/image";
-import { PHASES } from "../components/cluster/plan";
-import { Registered, runWithMocks, valueOf } from "../offline/mock-runtime";
+import { RobustMQCluster } from "../../components";
+import { RobustMQClusterArgs } from "../../components/api/args";
+import { RobustMQImage, RobustMQImageArgs } from "../../components/image";
+import { PHASES } from "../../components/cluster/plan";
+import { Registered, runWithMocks, valueOf } from "../../offline/mock-runtime";
 
 const IMAGE_ARGS: RobustMQImageArgs = {
   version: "v0.4.11",

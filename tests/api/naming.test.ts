@@ -1,10 +1,10 @@
 // Every name the component gives comes from api/naming.ts, and with the longest accepted component
 // name every one of them still fits Kubernetes' limits.
 import { strict as assert } from "assert";
-import { RobustMQCluster, RobustMQClusterArgs } from "../components";
-import { clusterNames, MAX_NAME_LENGTH, tierNames } from "../components/api/naming";
-import { TierName } from "../components/rmq/topology";
-import { runWithMocks } from "../offline/mock-runtime";
+import { RobustMQCluster, RobustMQClusterArgs } from "../../components";
+import { clusterNames, MAX_NAME_LENGTH, tierNames } from "../../components/api/naming";
+import { TierName } from "../../components/rmq/topology";
+import { runWithMocks } from "../../offline/mock-runtime";
 
 const LONGEST = "a".repeat(MAX_NAME_LENGTH - 10) + "-robustmq0";
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import type { IService } from "kubernetes-models/v1/Service";
-import { IngressArgs } from "../components/api/features";
+import { IngressArgs } from "../../components/api/features";
 import {
   ingressAnnotations,
   ingressCertificateManifest,
@@ -10,11 +10,11 @@ import {
   MQTT_WEBSOCKET_PATH,
   resolveIngress,
   validateIngressArgs,
-} from "../components/features/ingress";
-import { adminServiceManifest, clientServiceManifest } from "../components/workload/services";
-import { resolveClusterArgs } from "../components/cluster/resolve";
-import { RobustMQArgsError } from "../components/validate/errors";
-import { validateManifest } from "./schema";
+} from "../../components/features/ingress";
+import { adminServiceManifest, clientServiceManifest } from "../../components/workload/services";
+import { resolveClusterArgs } from "../../components/cluster/resolve";
+import { RobustMQArgsError } from "../../components/validate/errors";
+import { validateManifest } from "../schema";
 
 const mqtt = resolveClusterArgs("rmq", { namespace: "mq", protocols: ["mqtt", "kafka"] });
 const kafkaOnly = resolveClusterArgs("rmq", { namespace: "mq", protocols: ["kafka"] });

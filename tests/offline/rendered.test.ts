@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { MOCK_RANDOM_PREFIX } from "../offline/mock-runtime";
-import { SECRET_PLACEHOLDER, writeRendered } from "../offline/render";
-import { validateManifest } from "./schema";
+import { MOCK_RANDOM_PREFIX } from "../../offline/mock-runtime";
+import { SECRET_PLACEHOLDER, writeRendered } from "../../offline/render";
+import { validateManifest } from "../schema";
 
 describe("render", () => {
   for (const stack of ["dev", "staging", "prod"]) {
@@ -59,16 +59,16 @@ describe("render", () => {
   it("keeps stack secrets out of every file", async () => {
     // A stack with `secure:` values: they reach the Secret only.
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-secure-"));
-    const stackFile = path.join(__dirname, "..", "stacks", "Pulumi.rendertest.yaml");
-    fs.writeFileSync(stackFile, "config:\n  robustmq:adminPassword:\n    secure: v1:abc\n  robustmq:mqttPassword:\n    secure: v1:def\n");
+    const stackDir = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-stacks-"));
+    fs.writeFileSync(path.join(stackDir, "Pulumi.rendertest.yaml"), "config:\n  robustmq:adminPassword:\n    secure: v1:abc\n  robustmq:mqttPassword:\n    secure: v1:def\n");
     try {
-      const result = await writeRendered("rendertest", out);
+      const result = await writeRendered("rendertest", out, stackDir);
       assert.ok(result.secrets.length === 1);
       for (const f of fs.readdirSync(out)) {
         assert.equal(fs.readFileSync(path.join(out, f), "utf8").includes(SECRET_PLACEHOLDER), false, f);
       }
     } finally {
-      fs.rmSync(stackFile);
+      fs.rmSync(stackDir, { recursive: true, force: true });
       fs.rmSync(out, { recursive: true, force: true });
     }
   });

@@ -13,18 +13,18 @@ import {
   validatePlatforms,
   validateRegistryAddress,
   validateRepository,
-} from "../components/image";
-import { MANAGED_BUILD_ARGS } from "../components/image/resolve";
-import { IMAGE_TYPE } from "../components/image/image";
-import { RobustMQArgsError } from "../components/validate/errors";
-import { mockDigest, Registered, runWithMocks, valueOf } from "../offline/mock-runtime";
+} from "../../components/image";
+import { MANAGED_BUILD_ARGS } from "../../components/image/resolve";
+import { IMAGE_TYPE } from "../../components/image/image";
+import { RobustMQArgsError } from "../../components/validate/errors";
+import { mockDigest, Registered, runWithMocks, valueOf } from "../../offline/mock-runtime";
 
 /** How Pulumi's mock runtime hands a secret input to a provider. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 const PASSWORD = "s3cr3t-registry-token";
 
-const PACKAGE_ROOT = path.resolve(__dirname, "..");
+const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
 const DOCKERFILE = path.join(PACKAGE_ROOT, "docker", "Dockerfile");
 
 const isSecret = (v: any): boolean => v !== null && typeof v === "object" && v[SECRET_SIG] === SECRET_VALUE;

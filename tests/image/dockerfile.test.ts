@@ -5,11 +5,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DockerfileParser, Env, From, Instruction } from "dockerfile-ast";
-import { dockerfileDeclarations } from "../components/image/resolve";
-import { SECRET_LIKE_NAME } from "../components/image/validation";
-import { BROKER_SERVER_BINARY, ROBUSTMQ_HOME } from "../components/rmq/versions";
+import { dockerfileDeclarations } from "../../components/image/resolve";
+import { SECRET_LIKE_NAME } from "../../components/image/validation";
+import { BROKER_SERVER_BINARY, ROBUSTMQ_HOME } from "../../components/rmq/versions";
 
-const DOCKERFILE = path.resolve(__dirname, "..", "docker", "Dockerfile");
+const DOCKERFILE = path.resolve(__dirname, "..", "..", "docker", "Dockerfile");
 const text = fs.readFileSync(DOCKERFILE, "utf8");
 const dockerfile = DockerfileParser.parse(text);
 const DIGEST = /@sha256:[a-f0-9]{64}$/;

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { parse } from "smol-toml";
-import { renderLoggerToml } from "../components/rmq/config/logger-toml";
-import { LogLevel, values } from "../components/api/enums";
-import { MEMBERSHIP_LOG, PRINT_CONF_TARGET } from "../components/rmq/versions";
+import { renderLoggerToml } from "../../components/rmq/config/logger-toml";
+import { LogLevel, values } from "../../components/api/enums";
+import { MEMBERSHIP_LOG, PRINT_CONF_TARGET } from "../../components/rmq/versions";
 
 const LOG_LEVELS = values(LogLevel);
 const VERBOSITY = ["off", "error", "warn", "info", "debug", "trace"];

@@ -5,12 +5,12 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "smol-toml";
 import * as pulumi from "@pulumi/pulumi";
-import { RobustMQCluster } from "../components";
-import { CONTAINER_NAME } from "../components/workload/statefulset";
-import { PHASES } from "../components/cluster/plan";
-import { quorum } from "../components/rmq/topology";
-import { MOCK_RANDOM_PREFIX, Registered, runWithMocks, valueOf } from "../offline/mock-runtime";
-import { renderStack } from "../offline/render";
+import { RobustMQCluster } from "../../components";
+import { CONTAINER_NAME } from "../../components/workload/statefulset";
+import { PHASES } from "../../components/cluster/plan";
+import { quorum } from "../../components/rmq/topology";
+import { MOCK_RANDOM_PREFIX, Registered, runWithMocks, valueOf } from "../../offline/mock-runtime";
+import { renderStack } from "../../offline/render";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 

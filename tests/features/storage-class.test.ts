@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
 import type { IStorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
-import { StorageClassArgs } from "../components/api/features";
-import { RobustMQClusterArgs } from "../components/api/args";
-import { resolveClusterArgs } from "../components/cluster/resolve";
-import { resolveStorageClass, storageClassManifest, validateStorageClassArgs } from "../components/features/storage-class";
-import { RobustMQArgsError } from "../components/validate/errors";
-import { validateManifest } from "./schema";
+import { StorageClassArgs } from "../../components/api/features";
+import { RobustMQClusterArgs } from "../../components/api/args";
+import { resolveClusterArgs } from "../../components/cluster/resolve";
+import { resolveStorageClass, storageClassManifest, validateStorageClassArgs } from "../../components/features/storage-class";
+import { RobustMQArgsError } from "../../components/validate/errors";
+import { validateManifest } from "../schema";
 
 const cluster = resolveClusterArgs("rmq", { namespace: "mq" });
 

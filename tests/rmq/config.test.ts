@@ -9,22 +9,22 @@ import {
   FREE_TABLES,
   INTEGER_RANGES,
   KNOWN_CONFIG_KEYS,
-} from "../components/rmq/config/known-keys";
-import { BROKER_ID_OVERRIDE, envVarForKey } from "../components/rmq/config/env";
-import { renderLoggerToml } from "../components/rmq/config/logger-toml";
-import { renderServerToml, serverConfig } from "../components/rmq/config/server-toml";
-import { pinTableDefaults } from "../components/rmq/config/table-defaults";
-import { CREDENTIALS, credentialSpec, tomlString } from "../components/rmq/credentials";
-import { resolveClusterArgs } from "../components/cluster/resolve";
-import { flattenConfig, validateConfigKeys } from "../components/validate/config-keys";
-import { ROBUSTMQ_VERSION } from "../components/rmq/versions";
-import { nodeConfig } from "../components/workload/config";
-import { credentialEnv } from "../components/workload/statefulset";
+} from "../../components/rmq/config/known-keys";
+import { BROKER_ID_OVERRIDE, envVarForKey } from "../../components/rmq/config/env";
+import { renderLoggerToml } from "../../components/rmq/config/logger-toml";
+import { renderServerToml, serverConfig } from "../../components/rmq/config/server-toml";
+import { pinTableDefaults } from "../../components/rmq/config/table-defaults";
+import { CREDENTIALS, credentialSpec, tomlString } from "../../components/rmq/credentials";
+import { resolveClusterArgs } from "../../components/cluster/resolve";
+import { flattenConfig, validateConfigKeys } from "../../components/validate/config-keys";
+import { ROBUSTMQ_VERSION } from "../../components/rmq/versions";
+import { nodeConfig } from "../../components/workload/config";
+import { credentialEnv } from "../../components/workload/statefulset";
 
 // Everything is read from inside the repository: the key list the package ships, and upstream's
 // files kept as test data (tests/data/upstream, copied from RobustMQ at the tag).
-const ROOT = path.resolve(__dirname, "..");
-const UPSTREAM = path.join(__dirname, "data", "upstream");
+const ROOT = path.resolve(__dirname, "..", "..");
+const UPSTREAM = path.join(__dirname, "..", "data", "upstream");
 const template = fs.readFileSync(path.join(UPSTREAM, "server.toml.template"), "utf8");
 const upstreamLogger = parse(fs.readFileSync(path.join(UPSTREAM, "logger.toml"), "utf8")) as Record<string, Record<string, unknown>>;
 

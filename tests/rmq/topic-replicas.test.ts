@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
 import { parse } from "smol-toml";
-import { renderServerToml } from "../components/rmq/config/server-toml";
-import { resolveClusterArgs } from "../components/cluster/resolve";
-import { topicReplicaLimit } from "../components/rmq/topology";
-import { RobustMQArgsError } from "../components/validate/errors";
-import { nodeConfig } from "../components/workload/config";
-import { RobustMQClusterArgs } from "../components";
+import { renderServerToml } from "../../components/rmq/config/server-toml";
+import { resolveClusterArgs } from "../../components/cluster/resolve";
+import { topicReplicaLimit } from "../../components/rmq/topology";
+import { RobustMQArgsError } from "../../components/validate/errors";
+import { nodeConfig } from "../../components/workload/config";
+import { RobustMQClusterArgs } from "../../components";
 
 function replicaNum(args: RobustMQClusterArgs): number[] {
   const cluster = resolveClusterArgs("rmq", args);

@@ -3,9 +3,9 @@
 // and an unknown name suggests the closest accepted one.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { RobustMQArgsError, RobustMQCluster } from "../components";
-import { checkedImage } from "../components/cluster/resolve";
-import { runWithMocks } from "../offline/mock-runtime";
+import { RobustMQArgsError, RobustMQCluster } from "../../components";
+import { checkedImage } from "../../components/cluster/resolve";
+import { runWithMocks } from "../../offline/mock-runtime";
 
 /** The problems the component reports for `args`, and what got registered meanwhile. */
 async function refuse(args: unknown): Promise<{ problems: string[]; registered: number }> {

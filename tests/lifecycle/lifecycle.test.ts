@@ -3,10 +3,10 @@
 // Pulumi, Kubernetes and RobustMQ v0.4.11 from the registered objects: see tests/lifecycle/.
 // The table printed at the end gives time-to-ready per scenario and shape.
 import { strict as assert } from "assert";
-import { accepts, parseLoggerToml } from "./lifecycle/logger";
-import { tiers } from "./lifecycle/inspect";
-import { applyEnvOverrides } from "./lifecycle/robustmq-config";
-import { formatTable } from "./lifecycle/report";
+import { accepts, parseLoggerToml } from "./logger";
+import { tiers } from "./inspect";
+import { applyEnvOverrides } from "./robustmq-config";
+import { formatTable } from "./report";
 import {
   Outcome,
   scenarioColdRestart,
@@ -16,10 +16,10 @@ import {
   scenarioRollingUpdate,
   scenarioScaleOut,
   scenarioZoneLoss,
-} from "./lifecycle/scenarios";
-import { coldRestartPod0Unschedulable, coldRestartPod0Wiped, joinFailsThenAlone } from "./lifecycle/scenarios-gate";
-import { Shape, SHAPES } from "./lifecycle/shapes";
-import { withMetaOnlyRoles, withOldDesign, withOldGate, withRocksdbExistsGate } from "./lifecycle/variants";
+} from "./scenarios";
+import { coldRestartPod0Unschedulable, coldRestartPod0Wiped, joinFailsThenAlone } from "./scenarios-gate";
+import { Shape, SHAPES } from "./shapes";
+import { withMetaOnlyRoles, withOldDesign, withOldGate, withRocksdbExistsGate } from "./variants";
 
 /** Seeds of the creation sweep: start-up races depend on timing, so creation runs under many. */
 const CREATION_SEEDS = 100;
