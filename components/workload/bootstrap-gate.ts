@@ -36,7 +36,9 @@ export const GATE_ENV = {
 export const GATE_SCRIPT = [
   "set -u",
   'listener=""',
-  'pass() { echo "$1"; if [ -n "$listener" ]; then kill "$listener" 2>/dev/null; fi; exit 0; }',
+  // Leaving: stop the listener loop, then take the one connection its last nc waits for, so no
+  // "empty and held" answer outlives the gate (the container's end would also end it).
+  `pass() { echo "$1"; if [ -n "$listener" ]; then kill "$listener" 2>/dev/null; nc -w 1 127.0.0.1 "$${GATE_ENV.port}" </dev/null >/dev/null 2>&1; fi; exit 0; }`,
   `if grep -qF "$${GATE_ENV.markerText}" "$${GATE_ENV.marker}" 2>/dev/null; then`,
   '  pass "this node has joined a Raft cluster before: restarting, not waiting for peers"',
   "fi",
