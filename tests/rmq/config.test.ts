@@ -2,14 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "smol-toml";
-import {
-  CONFIG_KEYS,
-  CONFIG_KEYS_VERSION,
-  CONFIG_TABLES,
-  FREE_TABLES,
-  INTEGER_RANGES,
-  KNOWN_CONFIG_KEYS,
-} from "../../components/rmq/config/known-keys";
+import { CONFIG_KEYS, CONFIG_KEYS_VERSION, CONFIG_TABLES, FREE_TABLES, INTEGER_RANGES, KNOWN_CONFIG_KEYS, RawKey } from "../../components/rmq/config/known-keys";
 import { BROKER_ID_OVERRIDE, envVarForKey } from "../../components/rmq/config/env";
 import { renderLoggerToml } from "../../components/rmq/config/logger-toml";
 import { renderServerToml, serverConfig } from "../../components/rmq/config/server-toml";
@@ -28,13 +21,6 @@ const UPSTREAM = path.join(__dirname, "..", "data", "upstream");
 const template = fs.readFileSync(path.join(UPSTREAM, "server.toml.template"), "utf8");
 const upstreamLogger = parse(fs.readFileSync(path.join(UPSTREAM, "logger.toml"), "utf8")) as Record<string, Record<string, unknown>>;
 
-interface RawKey {
-  type: string;
-  rust_type: string;
-  default: unknown;
-  default_if_table_absent?: unknown;
-  values?: string[];
-}
 const json = JSON.parse(fs.readFileSync(path.join(ROOT, "components", "rmq", "config", "config-keys.v0.4.11.json"), "utf8")) as {
   version: string;
   keys: Record<string, RawKey>;

@@ -33,7 +33,8 @@ export interface ConfigKeyModel {
   readonly note?: string;
 }
 
-interface RawKey {
+/** One key as config-keys.v0.4.11.json records it. */
+export interface RawKey {
   type: string;
   rust_type: string;
   default: unknown;
