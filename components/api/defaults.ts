@@ -1,13 +1,14 @@
 // Default settings per tier: the sizes and timings a tier gets for every TierArgs field left unset
 // (the @default tags of TierArgs state the same values).
+import type { ResourceAmounts } from "./args";
 import { HostSpread, ZoneSpread } from "./enums";
 import { TierName } from "../rmq/topology";
 
 export interface TierDefaults {
   replicas: number;
   storageSize: string;
-  requests: { cpu: string; memory: string };
-  limits: { memory: string };
+  requests: Required<ResourceAmounts>;
+  limits: Pick<Required<ResourceAmounts>, "memory">;
   hostSpread: HostSpread;
   zoneSpread: ZoneSpread;
   terminationGracePeriodSeconds: number;

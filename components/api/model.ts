@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { RobustMQImageArgs } from "./image-args";
 import type { ExposedPort, Ports, Protocol } from "../rmq/ports";
 import type { Role, TierName, Topology } from "../rmq/topology";
-import type { Toleration } from "./args";
+import type { ResourceAmounts, Toleration } from "./args";
 import type { CertManagerMode, HostSpread, ImagePullPolicy, IngressController, IssuerKind, ReclaimPolicy, ServiceType, StoragePreset, ZoneSpread } from "./enums";
 import type { ClusterNames, TierObjectNames } from "./naming";
 
@@ -64,8 +64,8 @@ export interface ResolvedTier {
   replicas: number;
   storageSize: string;
   storageClassName?: string;
-  requests: { cpu?: string; memory?: string };
-  limits: { cpu?: string; memory?: string };
+  requests: ResourceAmounts;
+  limits: ResourceAmounts;
   hostSpread: HostSpread;
   zoneSpread: ZoneSpread;
   nodeSelector?: Record<string, string>;
