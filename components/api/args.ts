@@ -192,8 +192,13 @@ export interface RobustMQClusterArgs {
   retainVolumes?: boolean;
   /** Kubernetes cluster DNS domain. @default "cluster.local" */
   clusterDomain?: string;
-  /** Labels added to every object. @default none */
+  /**
+   * Labels added to every object, but not to the pods' template: changing them restarts nothing.
+   * @default none
+   */
   labels?: Record<string, string>;
+  /** Labels added to the pods (their template): changing them restarts every pod. @default none */
+  podLabels?: Record<string, string>;
   /** StorageClass of the data volumes: a preset to create, or an existing class. @default the cluster's default class */
   storageClass?: StorageClassArgs;
   /** Ingress for the admin HTTP API and MQTT over WebSocket. @default none */

@@ -177,6 +177,8 @@ export interface ResolvedCluster extends ResolvedFeatures {
   /** `runtime.default_topic_replica_num`: replicas of each new topic (see rmq/topology.ts). */
   topicReplicas: number;
   clusterDomain: string;
-  /** The user's labels, added to every object. */
+  /** The user's labels, added to every object but the pod template. */
   labels: Record<string, string>;
+  /** The user's pod labels, added to the pod template only. */
+  podLabels: Record<string, string>;
 }

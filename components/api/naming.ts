@@ -95,10 +95,13 @@ export function objectLabels(cluster: Labelled, component: string): Record<strin
   };
 }
 
-/** Pod labels: object labels plus one label per role, which Services select on. */
-export function podLabels(cluster: Labelled, tier: { name: TierName; roles: Role[] }): Record<string, string> {
+/**
+ * Pod labels: the user's pod labels, the selector and common labels, and one label per role, which
+ * Services select on. Not the user's object labels: a label change must not restart pods.
+ */
+export function podLabels(cluster: Labelled & { podLabels: Record<string, string> }, tier: { name: TierName; roles: Role[] }): Record<string, string> {
   return {
-    ...objectLabels(cluster, tier.name),
+    ...objectLabels({ name: cluster.name, labels: cluster.podLabels }, tier.name),
     ...(carriesBroker(tier) ? { [BROKER_ROLE_LABEL]: "true" } : {}),
     ...(carriesMeta(tier) ? { [META_ROLE_LABEL]: "true" } : {}),
   };

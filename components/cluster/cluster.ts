@@ -136,6 +136,13 @@ export class RobustMQCluster extends pulumi.ComponentResource {
 function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, registry: PhasedRegistry, creds: Credentials): void {
   const names = cluster.names;
   const opts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent, dependsOn });
+  // The Kubernetes provider replaces a ConfigMap or Secret whose data changes (unless the user's
+  // provider sets enableConfigMapMutable / enableSecretMutable), and a protected resource refuses
+  // replacement: with `protect` on the component inherited by every child, a config tweak or a
+  // password rotation would fail `pulumi up` on a protected stack. These two hold nothing that the
+  // stack cannot rebuild, so they are never protected, whatever the component's option; every
+  // object that holds state or serves traffic keeps the inherited protection.
+  const derived = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ ...opts(dependsOn), protect: false });
   const featureResources = FEATURES.flatMap((f) => {
     const resolved = cluster[f.arg];
     return resolved === undefined ? [] : f.resources(cluster, resolved as never);
@@ -172,7 +179,7 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
     new k8s.core.v1.Secret(
       names.secret,
       { metadata: { name: names.secret, namespace: cluster.namespace, labels: objectLabels(cluster, "credentials") }, type: "Opaque", stringData: secretData(creds) },
-      opts(d),
+      derived(d),
     ),
   );
   const files = configFiles(cluster);
@@ -180,7 +187,7 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
     new k8s.core.v1.ConfigMap(
       names.configMap,
       { metadata: { name: names.configMap, namespace: cluster.namespace, labels: objectLabels(cluster, "config") }, data: files.data },
-      opts(d),
+      derived(d),
     ),
   );
   for (const tier of cluster.tiers) {

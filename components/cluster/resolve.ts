@@ -81,7 +81,7 @@ const ARG_FIELDS = [
   "namespace", "createNamespace", "clusterName", "topology", "combined", "meta", "broker", "engine",
   "protocols", "ports", "image", "imageBuild", "imagePullPolicy", "imagePullSecrets", "bootstrapGateImage", "security",
   "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
-  "logLevel", "extraConfig", "retainVolumes", "clusterDomain", "labels",
+  "logLevel", "extraConfig", "retainVolumes", "clusterDomain", "labels", "podLabels",
   "storageClass", "ingress", "listenerTls", "networkPolicy",
 ] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
 
@@ -268,9 +268,11 @@ export function validateClusterArgs(name: string, argsIn: unknown): Problems {
   if (args.clusterDomain !== undefined) {
     c.add(...validateDnsSubdomain("clusterDomain", args.clusterDomain));
   }
-  c.add(...validateLabels("labels", args.labels));
-  for (const reserved of RESERVED_LABELS.filter((r) => isRecord(args.labels) && r in args.labels)) {
-    c.add(`labels.${reserved}: reserved for the component's selectors`);
+  for (const field of ["labels", "podLabels"] as const) {
+    c.add(...validateLabels(field, args[field]));
+    for (const reserved of RESERVED_LABELS.filter((r) => isRecord(args[field]) && r in args[field])) {
+      c.add(`${field}.${reserved}: reserved for the component's selectors`);
+    }
   }
   c.add(...validateBoolean("createNamespace", args.createNamespace), ...validateBoolean("retainVolumes", args.retainVolumes));
 
@@ -420,6 +422,7 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
     topicReplicas: requested ?? Math.min(DEFAULT_TOPIC_REPLICAS, topicReplicaLimit(engines)),
     clusterDomain,
     labels: args.labels ?? {},
+    podLabels: args.podLabels ?? {},
   };
   for (const tier of tiers) {
     tier.patches = FEATURES.flatMap((f): TierPatch[] => {

@@ -79,7 +79,7 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
   };
   const labels = podLabels(cluster, tier);
   return {
-    metadata: { name: tier.names.statefulSet, namespace: cluster.namespace, labels },
+    metadata: { name: tier.names.statefulSet, namespace: cluster.namespace, labels: { ...cluster.labels, ...labels } },
     spec: {
       serviceName: tier.names.headlessService,
       replicas: tier.replicas,
