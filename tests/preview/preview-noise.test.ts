@@ -1,0 +1,170 @@
+// Preview noise: for each routine change to a prod-shaped, protected stack, what would `pulumi
+// preview` plan? Every object is classified by the Kubernetes provider's own rules (k8s-rules.ts)
+// and the engine's protect rules, pods restarted per tier are counted, and the table is printed.
+//
+// What counts as holding state or serving traffic (harness.ts STATEFUL_KINDS / SERVING_KINDS):
+// - Namespace: deleting it deletes everything in it, volumes' claims included.
+// - StatefulSet: a replacement deletes every pod at once (delete-before-replace: its name is fixed)
+//   and it owns the claims' templates; PersistentVolumeClaim / PersistentVolume hold the data.
+// - Service: a replacement drops the endpoints, a LoadBalancer's address and its cloud LB.
+// - Ingress: a replacement drops the route (and with it the controller's LB rule).
+// - NetworkPolicy: behind a default deny, replacing an allow policy cuts the traffic it admits.
+// - Certificate (cert-manager): a replacement re-issues the certificate (ACME rate limits) that
+//   the TLS listeners and the Ingress serve.
+// Not counted: ConfigMap and Secret (pods keep what they read; a protected stack still refuses
+// their replacement, which the refusal assertion catches), PodDisruptionBudget (a policy checked
+// at eviction time: a replacement leaves a gap in protection, no data and no traffic lost; policy/v1
+// PDBs are updated in place anyway), StorageClass (a replacement leaves existing volumes alone).
+import * as assert from "assert";
+import { DEFAULT_PROVIDER_FLAGS, providerFlags } from "./k8s-rules";
+import { evaluate, ObjectPlan, plan, Restart, restarts, Snapshot } from "./harness";
+import { CHANGES, Change, evaluation } from "./scenarios";
+
+/** Issue's done-when figure: pod restarts over the listed routine changes. */
+const RESTART_BUDGET = 40;
+
+interface Outcome {
+  change: Change;
+  plans: ObjectPlan[];
+  restarts: Restart[];
+}
+
+const outcomes = new Map<string, Outcome>();
+let tiers: string[] = [];
+
+function short(p: ObjectPlan): string {
+  const mode = p.action === "replace" ? (p.deleteBeforeReplace ? " DBR" : " CBD") : p.action === "delete" ? " deleted" : "";
+  return `${p.kind}/${p.name}${mode}`;
+}
+
+function printTable(): void {
+  const rows = [...outcomes.values()].map((o) => {
+    const replaced = o.plans.filter((p) => p.action === "replace" || p.action === "delete");
+    const refused = o.plans.filter((p) => p.refused !== undefined);
+    const perTier = tiers.map((t) => {
+      const rs = o.restarts.filter((r) => r.tier === t && r.pods > 0);
+      const pods = rs.reduce((n, r) => n + r.pods, 0);
+      return pods === 0 ? "-" : `${pods}${rs.some((r) => !r.runningConfigChanged) ? "!" : ""}`;
+    });
+    const total = o.restarts.reduce((n, r) => n + r.pods, 0);
+    const changed = o.plans.filter((p) => p.action !== "same").length;
+    return [
+      `${o.change.name}${o.change.listed ? "" : " (+)"}`,
+      String(changed),
+      replaced.map((p) => `${short(p)}${p.stateful || p.serving ? "*" : ""}`).join(", ") || "-",
+      refused.map((p) => `${p.kind}/${p.name}`).join(", ") || "-",
+      ...perTier,
+      String(total),
+    ];
+  });
+  const header = ["change", "objs changed", "replaced / deleted (* stateful or serving)", "refused (protected)", ...tiers.map((t) => `restarts ${t}`), "pods"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
+  const listedTotal = [...outcomes.values()].filter((o) => o.change.listed).reduce((n, o) => n + o.restarts.reduce((m, r) => m + r.pods, 0), 0);
+  const warranted = [...outcomes.values()]
+    .filter((o) => o.change.listed)
+    .reduce((n, o) => n + o.restarts.filter((r) => r.runningConfigChanged).reduce((m, r) => m + r.pods, 0), 0);
+  console.log(
+    [
+      "",
+      line(header),
+      widths.map((w) => "-".repeat(w)).join("-|-"),
+      ...rows.map(line),
+      "",
+      `restarts over the ${CHANGES.filter((c) => c.listed).length} listed changes: ${listedTotal} (budget ${RESTART_BUDGET}); of which in tiers whose running config or image changed: ${warranted}`,
+      "! = pods restarted although what they run did not change; DBR = delete-before-replace, CBD = create-before-delete; (+) = added change, outside the budget",
+      "",
+      ...[...outcomes.values()].flatMap((o) =>
+        o.plans
+          .filter((p) => p.action === "replace" || p.refused !== undefined)
+          .map((p) => `  ${o.change.name}: ${p.kind}/${p.name} ${p.action}${p.refused ? ` REFUSED (${p.refused})` : ""}${p.replaceKeys.length > 0 ? ` by ${p.replaceKeys.slice(0, 3).join(", ")}` : ""}${p.replaceKeys.length > 3 ? ", ..." : ""}`),
+      ),
+      ...[...outcomes.values()].flatMap((o) =>
+        o.restarts
+          .filter((r) => r.pods > 0 && !r.runningConfigChanged)
+          .map((r) => `  ${o.change.name}: ${r.tier} restarts ${r.pods} pods for ${r.templateChanges.slice(0, 3).join(", ")}`),
+      ),
+      "",
+    ].join("\n"),
+  );
+}
+
+describe("preview noise of routine changes on a protected prod stack", function () {
+  before(async function () {
+    const cache = new Map<string, Promise<Snapshot>>();
+    const snapshotOf = (side: Change["before"]) => {
+      const e = evaluation(side);
+      const id = JSON.stringify(e.config) + JSON.stringify(e.secretKeys) + String(side?.args);
+      if (!cache.has(id)) {
+        cache.set(id, evaluate(e));
+      }
+      return cache.get(id) as Promise<Snapshot>;
+    };
+    const flags = providerFlags(evaluation(undefined).config);
+    assert.deepEqual(flags, DEFAULT_PROVIDER_FLAGS, "the prod stack sets no provider mutability flag");
+    for (const change of CHANGES) {
+      const before = await snapshotOf(change.before);
+      const after = await snapshotOf(change.after);
+      const plans = plan(before, after, flags);
+      outcomes.set(change.name, { change, plans, restarts: restarts(before, after, plans) });
+      for (const o of before.values()) {
+        if (o.inputs.kind === "StatefulSet") {
+          const t = String(o.inputs.metadata?.labels?.["app.kubernetes.io/component"] ?? o.inputs.metadata?.name);
+          if (!tiers.includes(t)) {
+            tiers = [...tiers, t];
+          }
+        }
+      }
+    }
+    printTable();
+  });
+
+  it("the base stack is protected: the component and every child the engine would refuse to replace", async function () {
+    const base = await evaluate(evaluation(undefined));
+    const kube = [...base.values()].filter((o) => o.type.startsWith("kubernetes:"));
+    assert.ok(kube.length > 10, "the prod stack registers its Kubernetes objects");
+    assert.ok([...base.values()].some((o) => !o.custom && o.opts.protect), "deployStack protects the component on prod");
+  });
+
+  for (const change of CHANGES) {
+    describe(change.name, function () {
+      const outcome = () => outcomes.get(change.name) as Outcome;
+
+      it("changes something", function () {
+        assert.ok(outcome().plans.some((p) => p.action !== "same"), "the change should reach the plan");
+      });
+
+      it("replaces nothing that holds state or serves traffic", function () {
+        const bad = outcome().plans.filter((p) => (p.action === "replace" || p.action === "delete") && (p.stateful || p.serving));
+        assert.deepEqual(
+          bad.map((p) => `${p.kind}/${p.name} ${p.action}${p.replaceKeys.length > 0 ? ` (${p.replaceKeys.slice(0, 3).join(", ")})` : ""}`),
+          [],
+        );
+      });
+
+      it("asks nothing a protected stack refuses", function () {
+        const refused = outcome().plans.filter((p) => p.refused !== undefined);
+        assert.deepEqual(
+          refused.map((p) => `${p.kind}/${p.name}: ${p.refused}${p.replaceKeys.length > 0 ? ` (${p.replaceKeys.slice(0, 3).join(", ")})` : ""}`),
+          [],
+        );
+      });
+
+      it("restarts pods only in tiers whose running configuration or image changed", function () {
+        const noisy = outcome().restarts.filter((r) => r.pods > 0 && !r.runningConfigChanged);
+        assert.deepEqual(
+          noisy.map((r) => `${r.tier}: ${r.pods} pods for ${r.templateChanges.slice(0, 3).join(", ")}`),
+          [],
+        );
+      });
+    });
+  }
+
+  it(`restarts at most ${RESTART_BUDGET} pods over the listed routine changes`, function () {
+    const perChange = [...outcomes.values()]
+      .filter((o) => o.change.listed)
+      .map((o) => ({ change: o.change.name, pods: o.restarts.reduce((n, r) => n + r.pods, 0) }));
+    const total = perChange.reduce((n, c) => n + c.pods, 0);
+    assert.ok(total <= RESTART_BUDGET, `${total} pod restarts: ${perChange.filter((c) => c.pods > 0).map((c) => `${c.change} ${c.pods}`).join(", ")}`);
+  });
+});

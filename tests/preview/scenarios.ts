@@ -1,0 +1,129 @@
+// Routine changes to a prod-shaped stack, each as "before" and "after" stack configs (or args).
+import { loadStackConfig } from "../../offline/render";
+import type { RobustMQClusterArgs } from "../../components";
+import { CONFIG_NAMESPACE } from "../../stacks/config";
+import type { Evaluation } from "./harness";
+
+/** The robustmq:* keys of a stack, values parsed (objects, lists, numbers, booleans). */
+export type ConfigDoc = Record<string, any>;
+
+export interface Side {
+  edit?: (c: ConfigDoc) => void;
+  /** Secret keys (robustmq:<key>) with their values. */
+  secrets?: Record<string, string>;
+  args?: (a: RobustMQClusterArgs) => RobustMQClusterArgs;
+}
+
+/** "before" and "after" are each applied to the base stack's config. */
+export interface Change {
+  name: string;
+  /** One of the issue's routine changes (counted in the restart budget). */
+  listed: boolean;
+  before?: Side;
+  after: Side;
+}
+
+export const BASE_STACK = "prod";
+
+export const CHANGES: Change[] = [
+  {
+    // What Pulumi.prod.yaml says to do next: move to the next release's tag (no commit pin).
+    name: "version bump",
+    listed: true,
+    after: {
+      edit: (c) => {
+        c.imageBuild.version = "v0.4.12";
+        c.imageBuild.context = "https://github.com/robustmq/robustmq.git#v0.4.12";
+        delete c.imageBuild.gitSha;
+      },
+    },
+  },
+  { name: "broker scale-out", listed: true, after: { edit: (c) => (c.brokerReplicas += 1) } },
+  { name: "engine scale-out", listed: true, after: { edit: (c) => (c.engineReplicas += 1) } },
+  { name: "meta scale-out", listed: true, after: { edit: (c) => (c.metaReplicas += 2) } },
+  {
+    name: "broker-only config key",
+    listed: true,
+    after: { edit: (c) => (c.extraConfig = { ...(c.extraConfig ?? {}), mqtt_runtime: { keep_alive: { max_time: 600 } } }) },
+  },
+  { name: "CPU request (broker)", listed: true, after: { edit: (c) => (c.resources.broker.requests.cpu = "3") } },
+  { name: "engine storage growth", listed: true, after: { edit: (c) => (c.engineStorageSize = "300Gi") } },
+  {
+    name: "enable Kafka",
+    listed: true,
+    before: { edit: (c) => (c.protocols = (c.protocols as string[]).filter((p) => p !== "kafka")) },
+    after: { edit: (c) => (c.protocols = [...new Set([...(c.protocols ?? ["mqtt"]), "kafka"])]) },
+  },
+  {
+    name: "rotate admin password",
+    listed: true,
+    before: { secrets: { adminPassword: "before-rotation-0123456789" } },
+    after: { secrets: { adminPassword: "after-rotation-9876543210" } },
+  },
+  { name: "add a label", listed: true, after: { args: (a) => ({ ...a, labels: { ...(a.labels ?? {}), "example.com/team": "messaging" } }) } },
+  {
+    name: "enable network policy",
+    listed: true,
+    // The base (prod) has one: "before" is the base without it, "after" the base.
+    before: { edit: (c) => delete c.networkPolicy },
+    after: {},
+  },
+  { name: "log level", listed: true, after: { edit: (c) => (c.logLevel = c.logLevel === "debug" ? "info" : "debug") } },
+  { name: "ingress host", listed: true, after: { edit: (c) => (c.ingress.host = `new-${c.ingress.host}`) } },
+  {
+    name: "version bump (commit pinned)",
+    listed: false,
+    after: {
+      edit: (c) => {
+        const sha = "0123456789abcdef0123456789abcdef01234567";
+        c.imageBuild.version = "v0.4.12";
+        c.imageBuild.context = `https://github.com/robustmq/robustmq.git#${sha}`;
+        c.imageBuild.gitSha = sha;
+      },
+    },
+  },
+  // Added: routine edits of serving objects and of the other credential.
+  { name: "LB source range added", listed: false, after: { edit: (c) => (c.loadBalancerSourceRanges = [...(c.loadBalancerSourceRanges ?? []), "198.51.100.0/24"]) } },
+  {
+    name: "rotate JWT secret",
+    listed: false,
+    before: { secrets: { jwtSecret: "before-rotation-jwt-0123456789abcdefghij" } },
+    after: { secrets: { jwtSecret: "after-rotation-jwt-9876543210zyxwvutsrqp" } },
+  },
+];
+
+function parse(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The stack's config with one side of a change applied, as runWithMocks takes it. */
+export function evaluation(side: Side | undefined, stack = BASE_STACK): Evaluation {
+  const loaded = loadStackConfig(stack);
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const doc: ConfigDoc = {};
+  const other: Record<string, string> = {};
+  for (const [k, v] of Object.entries(loaded.config)) {
+    if (k.startsWith(prefix) && !loaded.secretKeys.includes(k)) {
+      doc[k.slice(prefix.length)] = parse(v);
+    } else {
+      other[k] = v;
+    }
+  }
+  side?.edit?.(doc);
+  const config: Record<string, string> = { ...other };
+  for (const [k, v] of Object.entries(doc)) {
+    if (v !== undefined) {
+      config[prefix + k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+  }
+  const secretKeys = [...loaded.secretKeys];
+  for (const [k, v] of Object.entries(side?.secrets ?? {})) {
+    config[prefix + k] = v;
+    secretKeys.push(prefix + k);
+  }
+  return { config, secretKeys, stack, mutateArgs: side?.args };
+}
