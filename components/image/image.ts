@@ -74,7 +74,10 @@ export class RobustMQImage extends pulumi.ComponentResource {
     super(IMAGE_TYPE, name, {}, { ...opts, aliases: [...(opts.aliases ?? []), { type: "robustmq:index:Image" }] });
 
     const registry = registryLogin(args.registry);
-    const childOpts: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true };
+    // Pushed images stay in the registry when these go away (retainOnDelete), so deleting one
+    // loses nothing: they are never protected, whatever the component's option, or a tag dropped
+    // on a protected stack (a commit tag after a move to a release) would fail `pulumi up`.
+    const childOpts: pulumi.CustomResourceOptions = { parent: this, retainOnDelete: true, protect: false };
     const images = plan.builds.map(
       (b) => new dockerBuild.Image(`${name}-${b.arch}`, platformImageArgs(plan, b, registry), childOpts),
     );
