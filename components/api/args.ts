@@ -85,6 +85,15 @@ export interface TierArgs {
   terminationGracePeriodSeconds?: number;
   /** Seconds a starting pod may take before its admin port must answer (startup probe budget). @default 300 */
   startupTimeoutSeconds?: number;
+  /**
+   * Canary roll-out: pods with an ordinal >= partition get a new pod template (image, config,
+   * credentials); lower ordinals keep the old one until the partition is lowered. An integer from
+   * 0 (every pod updates) to replicas (none does). `pulumi up` then waits only for the pods at
+   * and above the partition (see the README's "Canary roll-outs"; needs the Kubernetes provider
+   * 4.24.0 or later when above 0).
+   * @default 0
+   */
+  partition?: number;
 }
 
 /** The Service clients connect to (the broker-role pods). */

@@ -72,6 +72,8 @@ export interface ResolvedTier {
   tolerations?: Toleration[];
   terminationGracePeriodSeconds: number;
   startupTimeoutSeconds: number;
+  /** Canary roll-out: ordinals >= partition get a new pod template, lower ones keep the old (0: all). */
+  partition: number;
   /** Ports the RobustMQ container listens on and declares (headless Service ports too). */
   ports: ExposedPort[];
   /** Name of the port the readiness probe checks. */

@@ -74,7 +74,7 @@ export const SECRET_CONFIG_KEYS: ReadonlyMap<string, string> = new Map<string, s
 
 const TIER_FIELDS = [
   "replicas", "storageSize", "storageClassName", "resources", "hostSpread", "zoneSpread", "nodeSelector", "tolerations",
-  "terminationGracePeriodSeconds", "startupTimeoutSeconds",
+  "terminationGracePeriodSeconds", "startupTimeoutSeconds", "partition",
 ] as const;
 
 const ARG_FIELDS = [
@@ -91,7 +91,7 @@ function isPending(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || (value !== null && typeof value === "object" && "then" in value);
 }
 
-function validateTier(field: string, tier: unknown, votesInRaft: boolean): Problems {
+function validateTier(field: string, tier: unknown, votesInRaft: boolean, defaultReplicas: number): Problems {
   if (tier === undefined) {
     return [];
   }
@@ -122,6 +122,20 @@ function validateTier(field: string, tier: unknown, votesInRaft: boolean): Probl
   }
   if (tier.startupTimeoutSeconds !== undefined) {
     problems.push(...validateInteger(`${field}.startupTimeoutSeconds`, tier.startupTimeoutSeconds, 10, 3600));
+  }
+  if (tier.partition !== undefined) {
+    // Bounded by the tier's replicas (its default when unset); an invalid replicas count is
+    // reported on its own, and the partition then only has to be a non-negative integer.
+    const replicas = tier.replicas ?? defaultReplicas;
+    const known = validateReplicas(`${field}.replicas`, replicas, votesInRaft).length === 0;
+    const p = tier.partition;
+    if (typeof p !== "number" || !Number.isInteger(p) || p < 0 || (known && p > (replicas as number))) {
+      problems.push(
+        known
+          ? `${field}.partition: must be an integer from 0 to ${replicas} (${field}.replicas), got ${show(p)}: pods with an ordinal >= partition get a new pod template, so 0 updates every pod and ${replicas} none`
+          : `${field}.partition: must be an integer >= 0, got ${show(p)}`,
+      );
+    }
   }
   return problems;
 }
@@ -280,7 +294,7 @@ export function validateClusterArgs(name: string, argsIn: unknown): Problems {
   let engines = 0;
   for (const kind of tierKinds(known)) {
     const tierArgs = args[kind.name];
-    c.add(...validateTier(kind.name, tierArgs, carriesMeta(kind)));
+    c.add(...validateTier(kind.name, tierArgs, carriesMeta(kind), TIER_DEFAULTS[kind.name].replicas));
     const merged = mergedTierArgs(kind, isRecord(tierArgs) ? (tierArgs as TierArgs) : {});
     // Defaults merged with user values can still put a limit under a request (requests.memory
     // raised to 4Gi with the 2Gi default limit): check the merged result too.
@@ -384,6 +398,7 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
       tolerations: t.tolerations,
       terminationGracePeriodSeconds: t.terminationGracePeriodSeconds ?? d.terminationGracePeriodSeconds,
       startupTimeoutSeconds: t.startupTimeoutSeconds ?? d.startupTimeoutSeconds,
+      partition: t.partition ?? 0,
       ports: nodePorts(kind.roles, clientService.ports, ports),
       readinessPort: readinessPortName(kind.roles, protocols, ports),
       // A peer's storage port opens only once that node has registered through a Raft leader:

@@ -37,6 +37,43 @@ export function volumeRetention(retainVolumes: boolean, tier: Pick<ResolvedTier,
   return { whenDeleted: policy, whenScaled: carriesMeta(tier) ? "Retain" : policy };
 }
 
+/** pulumi-kubernetes' custom readiness annotation (provider 4.18.0+; RFC 9535 JSONPath since 4.24.0). */
+export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
+/** The oldest Kubernetes provider that evaluates canaryWaitFor's expression. */
+export const CANARY_MIN_PROVIDER = "4.24.0";
+
+/**
+ * What `pulumi up` waits for on a StatefulSet rolled out under a partition (undefined at 0: the
+ * provider's own StatefulSet await applies). That await wants status.currentRevision ==
+ * updateRevision, which the controller only sets once every pod runs the new template: with
+ * pods held back by the partition it never comes, and `up` would time out after 10 minutes. A
+ * `pulumi.com/waitFor` annotation replaces that await (skipAwait would wait for nothing at all).
+ *
+ * The condition, one RFC 9535 filter over the object's members (only `status` has readyReplicas,
+ * so it selects status when the roll-out is done; the provider also waits until
+ * status.observedGeneration has caught up with metadata.generation, so the status is not stale):
+ * - every pod exists and is Ready: status.replicas == readyReplicas == replicas, and
+ * - either every pod runs the update revision (updatedReplicas == replicas: a new StatefulSet,
+ *   or a template reverted to the current revision while the partition is still set, where the
+ *   controller makes the revisions equal and rolls the canary pods back), or the revisions differ
+ *   (a canary) and at least replicas - partition pods run the update revision: the controller
+ *   updates from the highest ordinal down to the partition, and creates lower ordinals at the
+ *   current revision.
+ * A plain `{.status.updatedReplicas}=<replicas - partition>` (what provider 4.18 could express)
+ * is not enough: it never holds for a new StatefulSet or after such a revert (every pod is
+ * updated then), so those `up`s would time out. The expression has no `>=` or `!=`: the provider
+ * splits `jsonpath=` on a single "=", so `> n-1` and `!( == )` stand for them.
+ */
+export function canaryWaitFor(replicas: number, partition: number): string | undefined {
+  if (partition <= 0) {
+    return undefined;
+  }
+  const canary = replicas - partition;
+  const differ = "!(@.currentRevision==@.updateRevision)";
+  const canaryDone = canary > 0 ? `(@.updatedReplicas>${canary - 1} && ${differ})` : differ;
+  return `jsonpath={$[?@.replicas==${replicas} && @.readyReplicas==${replicas} && (@.updatedReplicas==${replicas} || ${canaryDone})]}`;
+}
+
 export interface StatefulSetInputs {
   cluster: ResolvedCluster;
   tier: ResolvedTier;
@@ -78,14 +115,21 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
     ],
   };
   const labels = podLabels(cluster, tier);
+  const waitFor = canaryWaitFor(tier.replicas, tier.partition);
   return {
-    metadata: { name: tier.names.statefulSet, namespace: cluster.namespace, labels: { ...cluster.labels, ...labels } },
+    metadata: {
+      name: tier.names.statefulSet,
+      namespace: cluster.namespace,
+      labels: { ...cluster.labels, ...labels },
+      ...(waitFor === undefined ? {} : { annotations: { [WAIT_FOR_ANNOTATION]: waitFor } }),
+    },
     spec: {
       serviceName: tier.names.headlessService,
       replicas: tier.replicas,
       podManagementPolicy: tier.podManagementPolicy,
       selector: { matchLabels: selectorLabels(cluster, tier.name) },
-      updateStrategy: { type: "RollingUpdate" },
+      // A partition only when set: at 0 the manifest stays what it was before partitions existed.
+      updateStrategy: tier.partition > 0 ? { type: "RollingUpdate", rollingUpdate: { partition: tier.partition } } : { type: "RollingUpdate" },
       // Give a restarted meta voter time to reload its Raft log before the next one is stopped.
       minReadySeconds: carriesMeta(tier) ? 10 : 0,
       persistentVolumeClaimRetentionPolicy: tier.volumeRetention,

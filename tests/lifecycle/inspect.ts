@@ -44,7 +44,8 @@ export function pinnedToLostPlace(w: World, p: Pod): boolean {
 
 /**
  * Every StatefulSet in the world has all its pods, each Ready (pods that cannot be scheduled
- * because their volume's place is gone excepted when `exceptLost`), and a settled revision.
+ * because their volume's place is gone excepted when `exceptLost`), and a settled revision (under
+ * a partition: every pod at or above it on the update revision).
  */
 export function allReady(w: World, opts: { exceptLost?: boolean } = {}): boolean {
   if (w.statefulSets.size === 0) {
@@ -62,7 +63,7 @@ export function allReady(w: World, opts: { exceptLost?: boolean } = {}): boolean
         return false;
       }
     }
-    if (opts.exceptLost !== true && (pods.length !== sts.replicas || !sts.pulumiReady())) {
+    if (opts.exceptLost !== true && (pods.length !== sts.replicas || !sts.rolledOut(w))) {
       return false;
     }
   }

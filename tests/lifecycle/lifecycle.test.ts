@@ -10,6 +10,7 @@ import { formatTable } from "./report";
 import {
   Outcome,
   scenarioColdRestart,
+  scenarioCanary,
   scenarioCreate,
   scenarioEngineOutage,
   scenarioPodLoss,
@@ -19,7 +20,7 @@ import {
 } from "./scenarios";
 import { coldRestartPod0Unschedulable, coldRestartPod0Wiped, joinFailsThenAlone } from "./scenarios-gate";
 import { Shape, SHAPES } from "./shapes";
-import { withMetaOnlyRoles, withOldDesign, withOldGate, withRocksdbExistsGate } from "./variants";
+import { withEqualityWaitFor, withMetaOnlyRoles, withOldDesign, withOldGate, withRocksdbExistsGate } from "./variants";
 
 /** Seeds of the creation sweep: start-up races depend on timing, so creation runs under many. */
 const CREATION_SEEDS = 100;
@@ -38,6 +39,7 @@ function expectHealthy(o: Outcome): void {
   assert.equal(o.bootstraps, 1, `more than one Raft cluster bootstrapped: ${describeOutcome(o)}`);
   assert.equal(o.clusterIdsOnVolumes, 1, `volumes record ${o.clusterIdsOnVolumes} cluster ids: ${describeOutcome(o)}`);
   assert.ok(o.majority === "kept" || o.majority === "n/a", `Raft majority lost during a voluntary operation (${o.majority}): ${describeOutcome(o)}`);
+  assert.deepEqual(o.violations ?? [], [], `expectations of the scenario failed: ${describeOutcome(o)}`);
 }
 
 describe("lifecycle model", function () {
@@ -99,6 +101,22 @@ describe("lifecycle model", function () {
       }
       for (const tier of shape.tiers) {
         it(`loss of pod 0 of the ${tier} tier`, async () => expectHealthy(await scenarioPodLoss(shape, tier)));
+      }
+      // Canary roll-outs (README "Canary roll-outs"), on the split shapes: one tier's upper
+      // ordinals first, the other tiers held by a partition equal to their replicas.
+      if (!shape.tiers.includes("combined")) {
+        for (const tier of shape.tiers) {
+          it(`canary roll-out of the ${tier} tier: canary, widen, roll back`, async () => {
+            const steps = await scenarioCanary(shape, tier, "widen");
+            steps.forEach(expectHealthy);
+            assert.equal(steps.length, 3, "every step ran");
+          });
+          it(`canary roll-out of the ${tier} tier rolled back while the partition is set`, async () => {
+            const steps = await scenarioCanary(shape, tier, "revert under partition");
+            steps.forEach(expectHealthy);
+            assert.equal(steps.length, 2, "every step ran");
+          });
+        }
       }
       if (shape === SHAPES.prod) {
         it("loss of a zone: schedulable pods Ready, quorum kept, cluster serves", async () => expectHealthy(await scenarioZoneLoss(shape)));
@@ -210,6 +228,21 @@ describe("lifecycle model", function () {
       const o = coldRestartPod0Wiped(shape, withOldGate(await shape.render()));
       rows.push({ ...o, scenario: `${o.scenario} [variant b: old gate]` });
       assert.ok(o.bootstraps >= 2 && o.clusterIdsOnVolumes >= 2, describeOutcome(o));
+    });
+    // (d) pulumi.com/waitFor as plain equalities, what provider 4.18 could express, instead of the
+    // component's RFC 9535 filter (workload/statefulset.ts canaryWaitFor).
+    it("(d) waitFor as equalities (updatedReplicas = replicas - partition): held tiers (partition = replicas) time out", async () => {
+      const steps = await scenarioCanary(SHAPES.staging, "broker", "widen", 1, withEqualityWaitFor(false));
+      steps.forEach((o) => rows.push({ ...o, scenario: `${o.scenario} [variant d: equality waitFor]` }));
+      assert.equal(steps.length, 1, steps.map(describeOutcome).join("\n"));
+      assert.match(steps[0].pulumi ?? "", /robustmq-meta: timed out.*robustmq-engine: timed out/, describeOutcome(steps[0]));
+    });
+    it("(d) waitFor as equalities, held tiers fixed: a canary reverted while its partition is set times out", async () => {
+      const steps = await scenarioCanary(SHAPES.staging, "broker", "revert under partition", 1, withEqualityWaitFor(true));
+      steps.forEach((o) => rows.push({ ...o, scenario: `${o.scenario} [variant d: equality waitFor, held fixed]` }));
+      assert.equal(steps.length, 2, steps.map(describeOutcome).join("\n"));
+      assert.ok(steps[0].converged, `the canary itself completes: ${describeOutcome(steps[0])}`);
+      assert.match(steps[1].pulumi ?? "", /robustmq-broker: timed out/, describeOutcome(steps[1]));
     });
     it("(c) gate checking only that _rocksdb exists: a recreated fresh pod after a failed join bootstraps a second cluster", async () => {
       const shape = SHAPES.combined3;

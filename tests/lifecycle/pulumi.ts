@@ -6,11 +6,16 @@
 // - Service with a selector and not headless: its endpoints have no not-ready address and have
 //   settled (10 s without change); a LoadBalancer also needs an address (assumed after 30 s).
 // - anything else: ready once applied. pulumi.com/skipAwait: "true" skips any await.
+// - pulumi.com/waitFor (provider 4.18.0+, RFC 9535 JSONPath since 4.24.0) replaces the built-in
+//   await: its conditions are evaluated against the live object (jsonpath.ts; for a StatefulSet
+//   the status the controller model reports); an expression the provider would refuse fails the
+//   step. skipAwait still wins over it.
 // Diffs: a ConfigMap whose data changes is replaced (the provider's default without
 // enableConfigMapMutable), delete-before-replace since it is named; a StatefulSet whose immutable
 // fields change is replaced the same way (its pods go with it); everything else is updated.
 import type { Deployment, PlanStep } from "./objects";
 import type { World } from "./world";
+import { parseWaitFor, waitForSatisfied } from "./jsonpath";
 import { selects, stableJson } from "./util";
 
 export const DEFAULT_AWAIT_SECONDS = 600;
@@ -49,6 +54,8 @@ function diff(kind: string, before: any, after: any): Op {
 export class PulumiUp {
   readonly steps: ApplyStep[];
   private readonly endpointSig = new Map<string, { sig: string; since: number }>();
+  /** StatefulSets whose await finished before the roll-out their spec asks for was done (model truth). */
+  readonly premature: string[] = [];
 
   constructor(private readonly w: World, readonly desired: Deployment, previous?: Deployment) {
     this.steps = desired.plan.map((entry) => ({
@@ -112,9 +119,22 @@ export class PulumiUp {
           s.state = "running";
         }
       } else if (s.state === "running") {
-        if (this.ready(s, body)) {
+        let ready: boolean;
+        try {
+          ready = this.ready(s, body);
+        } catch (e) {
+          s.state = "failed";
+          s.finishedAt = this.w.t;
+          s.error = `await: ${(e as Error).message}`;
+          continue;
+        }
+        if (ready) {
           s.state = "done";
           s.finishedAt = this.w.t;
+          const sts = body.kind === "StatefulSet" ? this.w.statefulSets.get(`${body.metadata.namespace}/${body.metadata.name}`) : undefined;
+          if (sts !== undefined && !sts.rolledOut(this.w)) {
+            this.premature.push(`${s.entry.name} at t=${this.w.t}s`);
+          }
         } else if (this.w.t - (s.startedAt as number) >= this.timeout(body)) {
           s.state = "failed";
           s.finishedAt = this.w.t;
@@ -134,6 +154,14 @@ export class PulumiUp {
       return true;
     }
     const ns = body.metadata?.namespace;
+    const waitFor = body.metadata?.annotations?.["pulumi.com/waitFor"];
+    if (waitFor !== undefined) {
+      if (body.kind !== "StatefulSet") {
+        throw new Error(`pulumi.com/waitFor on a ${body.kind} is not modelled`);
+      }
+      const live = this.w.statefulSets.get(`${ns}/${body.metadata.name}`)?.liveObject();
+      return live !== undefined && waitForSatisfied(parseWaitFor(waitFor), live);
+    }
     if (body.kind === "StatefulSet") {
       return this.w.statefulSets.get(`${ns}/${body.metadata.name}`)?.pulumiReady() ?? false;
     }

@@ -1,7 +1,7 @@
 // Lifecycle scenarios: each starts from an empty cluster of nodes, runs `pulumi up` of the
 // rendered objects, then applies one event and measures how long until every pod is Ready again.
 // Bounds (seconds, from the event) and why are below.
-import type { Deployment } from "./objects";
+import { Deployment, mainContainer } from "./objects";
 import { allReady, crashesSince, MajorityWatch, podsOfTier, podSummary, serves, TierInfo, tiers } from "./inspect";
 import { PulumiUp } from "./pulumi";
 import type { Shape } from "./shapes";
@@ -41,6 +41,8 @@ export interface Outcome {
   /** RobustMQ processes that exited on their own (not killed) since the event. */
   crashes: number;
   pulumi?: string;
+  /** Expectations of the scenario that did not hold (empty: all held). */
+  violations?: string[];
   notes: string[];
   world: World;
 }
@@ -120,7 +122,11 @@ function applyUpdate(shape: Shape, scenario: string, bound: number, w: World, pr
   const up = new PulumiUp(w, next, prev);
   const ok = w.runUntil(() => up.finished && (!up.succeeded || settled(w)), LIMIT) && up.succeeded;
   watch.stop();
-  return outcome(shape, scenario, w, bound, ok, t0, { pulumi: pulumiResult(up), majority: watch.lost ?? (watch.checked ? "kept" : "n/a") });
+  return outcome(shape, scenario, w, bound, ok, t0, {
+    pulumi: pulumiResult(up),
+    majority: watch.lost ?? (watch.checked ? "kept" : "n/a"),
+    violations: up.premature.map((p) => `pulumi finished the StatefulSet ${p} before its roll-out was done`),
+  });
 }
 
 export async function scenarioRollingUpdate(shape: Shape, tierName: string, seed = 1): Promise<Outcome> {
@@ -207,4 +213,95 @@ export async function scenarioEngineOutage(shape: Shape, seed = 1): Promise<Outc
   w.run(60);
   const ok = w.runUntil(() => settled(w), LIMIT);
   return outcome(shape, scenario, w, BOUNDS.engineOutage, ok, t0);
+}
+
+/** The image the canary rolls out; any pod template change would do, the image is the usual one. */
+export const CANARY_IMAGE = "ghcr.io/robustmq/robustmq:v0.4.12";
+
+/**
+ * The partition of a canary on a tier of `replicas` pods: the upper half of the ordinals get the
+ * new template (1 of 2 or 3, 2 of 5). A one-pod tier is its own canary (partition 0).
+ */
+export function canaryPartition(replicas: number): number {
+  return replicas === 1 ? 0 : Math.ceil(replicas / 2);
+}
+
+interface PodExpectation {
+  image: string;
+  recreated: boolean;
+}
+
+/** Violations of the expected image and recreation of every pod since `t0`. */
+function checkPods(w: World, dep: Deployment, t0: number, expect: (t: TierInfo, ordinal: number) => PodExpectation): string[] {
+  const created = new Set(w.events.filter((e) => e.t >= t0 && e.kind === "pod-created").map((e) => e.pod));
+  const out: string[] = [];
+  for (const t of tiers(dep)) {
+    for (const p of podsOfTier(w, t)) {
+      const want = expect(t, p.ordinal);
+      const image = mainContainer(p.spec).image;
+      if (image !== want.image) {
+        out.push(`${p.name} runs ${image}, expected ${want.image}`);
+      }
+      if (created.has(p.name) !== want.recreated) {
+        out.push(`${p.name} was ${created.has(p.name) ? "" : "not "}recreated`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Canary roll-out of one tier, the README's procedure: the tier's partition set so only its upper
+ * ordinals take the new image, every other tier held (partition = its replicas, since the image is
+ * one setting for every tier), the image changed; `pulumi up` must complete with only those pods
+ * restarted. Then either widen (every partition back to 0: all pods take the new image) and roll
+ * back (the old image: all pods back), or roll back while the partitions are still set (the
+ * canary pods return to the old image, nothing else restarts). One Outcome per step.
+ */
+export async function scenarioCanary(
+  shape: Shape,
+  tierName: string,
+  then: "widen" | "revert under partition",
+  seed = 1,
+  variant: (d: Deployment) => Deployment = (d) => d,
+): Promise<Outcome[]> {
+  const s = await fromCreated(shape, `canary [${tierName}]`, BOUNDS.rollingUpdate, seed);
+  if (s.failed) {
+    return [s.failed];
+  }
+  const w = s.w;
+  const all = tiers(s.dep);
+  const target = all.find((x) => x.tier === tierName) as TierInfo;
+  const oldImage = mainContainer(s.dep.objects.get(target.name).spec.template.spec).image as string;
+  const partition = canaryPartition(target.replicas);
+  const partitions = Object.fromEntries(all.map((t) => [t.tier, t.tier === tierName ? partition : t.replicas]));
+  const isCanary = (t: TierInfo, ordinal: number) => t.tier === tierName && ordinal >= partition;
+  const steps: Outcome[] = [];
+  const step = (name: string, prev: Deployment, next: Deployment, expect: (t: TierInfo, ordinal: number) => PodExpectation): Outcome => {
+    const t0 = w.t;
+    const o = applyUpdate(shape, name, BOUNDS.rollingUpdate, w, prev, next);
+    o.violations = [...(o.violations ?? []), ...(o.converged ? checkPods(w, next, t0, expect) : [])];
+    steps.push(o);
+    return o;
+  };
+
+  const canary = variant(await shape.render({}, { partition: partitions, image: CANARY_IMAGE }));
+  const c = step(`canary [${tierName}, partition ${partition} of ${target.replicas}]`, s.dep, canary, (t, i) => ({
+    image: isCanary(t, i) ? CANARY_IMAGE : oldImage,
+    recreated: isCanary(t, i),
+  }));
+  if (!c.converged) {
+    return steps;
+  }
+  if (then === "revert under partition") {
+    const reverted = variant(await shape.render({}, { partition: partitions }));
+    step(`canary [${tierName}] rolled back, partition kept`, canary, reverted, (t, i) => ({ image: oldImage, recreated: isCanary(t, i) }));
+    return steps;
+  }
+  const widened = await shape.render({}, { image: CANARY_IMAGE });
+  const wd = step(`canary [${tierName}] widened, partition 0`, canary, widened, (t, i) => ({ image: CANARY_IMAGE, recreated: !isCanary(t, i) }));
+  if (wd.converged) {
+    step(`canary [${tierName}] rolled back after widening`, widened, s.dep, () => ({ image: oldImage, recreated: true }));
+  }
+  return steps;
 }

@@ -16,7 +16,15 @@ export interface Shape {
   /** Tier names, to name the tests; a test checks them against the rendered objects. */
   tiers: string[];
   /** Renders the shape, with replica counts per tier ("combined", "meta", ...) overridden. */
-  render(replicas?: Record<string, number>): Promise<Deployment>;
+  render(replicas?: Record<string, number>, rollout?: Rollout): Promise<Deployment>;
+}
+
+/** What a roll-out changes, through the component's own arguments (or the stack's config keys). */
+export interface Rollout {
+  /** TierArgs.partition per tier. */
+  partition?: Record<string, number>;
+  /** The RobustMQ image (a pod template change). */
+  image?: string;
 }
 
 /** `zones` zones (a, b, c, ...) of `perZone` nodes each. */
@@ -31,12 +39,12 @@ export function nodesInZones(zones: number, perZone: number): NodeSpec[] {
   return out;
 }
 
-function cached(render: (replicas: Record<string, number>) => Promise<Deployment>): Shape["render"] {
+function cached(render: (replicas: Record<string, number>, rollout: Rollout) => Promise<Deployment>): Shape["render"] {
   const cache = new Map<string, Promise<Deployment>>();
-  return async (replicas = {}) => {
-    const key = JSON.stringify(Object.entries(replicas).sort());
+  return async (replicas = {}, rollout = {}) => {
+    const key = JSON.stringify([Object.entries(replicas).sort(), Object.entries(rollout.partition ?? {}).sort(), rollout.image ?? null]);
     if (!cache.has(key)) {
-      cache.set(key, render(replicas));
+      cache.set(key, render(replicas, rollout));
     }
     return copyDeployment(await (cache.get(key) as Promise<Deployment>));
   };
@@ -48,10 +56,22 @@ export function stackShape(stack: string, nodes: NodeSpec[], tiers: string[]): S
     label: `stack:${stack}`,
     nodes,
     tiers,
-    render: cached(async (replicas) => {
+    render: cached(async (replicas, rollout) => {
       const { config, secretKeys } = loadStackConfig(stack);
       for (const [tier, n] of Object.entries(replicas)) {
         config[tier === "combined" ? "robustmq:replicas" : `robustmq:${tier}Replicas`] = String(n);
+      }
+      // The keys of the README's canary procedure: robustmq:<tier>Partition and robustmq:image.
+      for (const [tier, n] of Object.entries(rollout.partition ?? {})) {
+        config[tier === "combined" ? "robustmq:partition" : `robustmq:${tier}Partition`] = String(n);
+      }
+      if (rollout.image !== undefined) {
+        // A stack that builds its image (staging, prod) switches to the prebuilt one: robustmq:image
+        // and robustmq:imageBuild exclude each other.
+        for (const key of ["robustmq:imageBuild", "robustmq:imageRegistryUsername", "robustmq:imageRegistryPassword"]) {
+          delete config[key];
+        }
+        config["robustmq:image"] = rollout.image;
       }
       const { resources, result } = await runWithMocks(() => deployStack(), { config, secretKeys, stack });
       return deploymentOf(resources, result.cluster.plan);
@@ -65,12 +85,14 @@ export function directShape(label: string, args: RobustMQClusterArgs, replicas: 
     label,
     nodes,
     tiers: Object.keys(replicas),
-    render: cached(async (override) => {
+    render: cached(async (override, rollout) => {
       const tiers: Record<string, unknown> = {};
       for (const [tier, n] of Object.entries({ ...replicas, ...override })) {
-        tiers[tier] = { ...((args as Record<string, any>)[tier] ?? {}), replicas: n };
+        const partition = rollout.partition?.[tier];
+        tiers[tier] = { ...((args as Record<string, any>)[tier] ?? {}), replicas: n, ...(partition === undefined ? {} : { partition }) };
       }
-      const { resources, result } = await runWithMocks(() => new RobustMQCluster("rmq", { ...args, ...tiers }));
+      const image = rollout.image === undefined ? {} : { image: rollout.image };
+      const { resources, result } = await runWithMocks(() => new RobustMQCluster("rmq", { ...args, ...tiers, ...image }));
       return deploymentOf(resources, result.plan);
     }),
   };

@@ -20,6 +20,8 @@ export class StsState {
   readonly templates = new Map<string, any>();
   deleted = false;
   status = { replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0, availableReplicas: 0 };
+  /** The generation the status was last computed for. */
+  observedGeneration = 0;
   /** Claims to delete once their condemned pod is gone (whenScaled: Delete): claim -> pod. */
   readonly claimsToDelete = new Map<string, string>();
 
@@ -76,6 +78,44 @@ export class StsState {
       s.currentReplicas = s.updatedReplicas;
     }
     this.status = s;
+    this.observedGeneration = this.generation;
+  }
+
+  /**
+   * The object as the API server returns it (what a `pulumi.com/waitFor` JSONPath reads): counts
+   * that are 0 are left out, as apps/v1 StatefulSetStatus marks them omitempty.
+   */
+  liveObject(): any {
+    const s = this.status;
+    const omitZero = (v: number) => (v === 0 ? undefined : v);
+    const status = {
+      observedGeneration: this.observedGeneration,
+      replicas: s.replicas,
+      readyReplicas: omitZero(s.readyReplicas),
+      currentReplicas: omitZero(s.currentReplicas),
+      updatedReplicas: omitZero(s.updatedReplicas),
+      currentRevision: this.currentRevision,
+      updateRevision: this.updateRevision,
+      availableReplicas: s.availableReplicas,
+    };
+    return JSON.parse(JSON.stringify({ ...this.body, metadata: { ...this.body.metadata, generation: this.generation }, status }));
+  }
+
+  /**
+   * Model truth that the roll-out the spec asks for is done (not Pulumi's view): every pod Ready,
+   * and every pod at or above the partition on the update revision. At partition 0 that is
+   * Pulumi's own rule (currentRevision catches up once every pod is updated).
+   */
+  rolledOut(w: World): boolean {
+    if (this.partition === 0 || !this.rollingUpdate) {
+      return this.pulumiReady();
+    }
+    const pods = w.podsOf(this);
+    return (
+      this.status.replicas === this.replicas &&
+      this.status.readyReplicas === this.replicas &&
+      pods.filter((p) => p.ordinal >= this.partition).every((p) => p.revision === this.updateRevision)
+    );
   }
 
   /** Pulumi's await rule for a StatefulSet (provider/pkg/await/statefulset.go, RollingUpdate). */

@@ -134,3 +134,27 @@ export function withRocksdbExistsGate(d: Deployment): Deployment {
     }
   });
 }
+
+/**
+ * The waitFor a StatefulSet under a partition would get from provider 4.18's plain JSONPath:
+ * updatedReplicas = replicas - partition and every pod Ready, two conditions of a JSON array.
+ * Right for the canary tier, but it never holds where every pod runs the update revision (a
+ * template reverted while the partition is still set) and, unless `heldTiersFixed`, where no pod
+ * is to update (partition = replicas: a status count of 0 is left out, so `=0` selects nothing);
+ * those `up`s time out. `heldTiersFixed` waits only for every pod Ready there.
+ */
+export function withEqualityWaitFor(heldTiersFixed: boolean): (d: Deployment) => Deployment {
+  return (d) => {
+    const out = copyDeployment(d);
+    for (const [, sts] of objectsOfKind(out, "StatefulSet")) {
+      const partition = Number(sts.spec.updateStrategy?.rollingUpdate?.partition ?? 0);
+      if (sts.metadata.annotations?.["pulumi.com/waitFor"] !== undefined) {
+        const r = Number(sts.spec.replicas);
+        const ready = `jsonpath={.status.readyReplicas}=${r}`;
+        sts.metadata.annotations["pulumi.com/waitFor"] =
+          heldTiersFixed && partition === r ? ready : JSON.stringify([`jsonpath={.status.updatedReplicas}=${r - partition}`, ready]);
+      }
+    }
+    return out;
+  };
+}

@@ -50,6 +50,10 @@ const SAMPLES: Record<string, { value: unknown; with?: Record<string, unknown> }
   metaStorageSize: { value: "31Gi", with: SPLIT },
   brokerStorageSize: { value: "3Gi", with: SPLIT },
   engineStorageSize: { value: "33Gi", with: SPLIT },
+  partition: { value: 2, with: { replicas: 3 } },
+  metaPartition: { value: 2, with: SPLIT },
+  brokerPartition: { value: 1, with: SPLIT },
+  enginePartition: { value: 3, with: SPLIT },
   hostSpread: { value: "hard", with: SPLIT },
   zoneSpread: { value: "soft", with: SPLIT },
   resources: {
