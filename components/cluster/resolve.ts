@@ -43,7 +43,7 @@ import {
   validateQuantity,
   validateReplicas,
   validateResources,
-  validateStringList,
+  validateList,
   validateStringMap,
   validateTolerations,
 } from "../validate/values";
@@ -225,7 +225,7 @@ export function validateClusterArgs(name: string, argsIn: unknown): Problems {
   if (args.imagePullPolicy !== undefined) {
     c.add(...validateOneOf("imagePullPolicy", args.imagePullPolicy, values(ImagePullPolicy)));
   }
-  c.add(...validateStringList("imagePullSecrets", args.imagePullSecrets, validateDnsSubdomain));
+  c.add(...validateList("imagePullSecrets", args.imagePullSecrets, validateDnsSubdomain));
 
   if (args.security !== undefined) {
     c.add(...validateFields("security", args.security, ["runAsUser", "runAsGroup", "fsGroup"]));

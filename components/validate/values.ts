@@ -331,11 +331,6 @@ export function validateLabels(field: string, value: unknown): Problems {
   return problems;
 }
 
-/** A list of strings, each checked by `item`. */
-export function validateStringList(field: string, value: unknown, item: (field: string, v: unknown) => Problems): Problems {
-  return validateList(field, value, item);
-}
-
 const TOLERATION_FIELDS = ["key", "operator", "value", "effect", "tolerationSeconds"] as const;
 const TOLERATION_OPERATORS = ["Equal", "Exists"] as const;
 const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"] as const;
