@@ -19,6 +19,8 @@ export const Phase = {
   /** Meta and engine tiers, created together (see cluster/cluster.ts). */
   Core: "core",
   Brokers: "brokers",
+  /** Each pod's data claim grown to the tier's size, once every StatefulSet has created its claims. */
+  Volumes: "volumes",
   Services: "services",
   Ingress: "ingress",
 } as const;

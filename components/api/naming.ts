@@ -21,6 +21,14 @@ export interface TierObjectNames {
   pdbResource: string;
 }
 
+/** The StatefulSet's volume claim template, mounted at RobustMQ's data path. */
+export const DATA_VOLUME = "data";
+
+/** The claim the StatefulSet controller creates for one pod: "<template>-<statefulset>-<ordinal>". */
+export function dataClaimName(statefulSet: string, ordinal: number): string {
+  return `${DATA_VOLUME}-${statefulSet}-${ordinal}`;
+}
+
 export function tierNames(cluster: string, tier: TierName): TierObjectNames {
   const statefulSet = `${cluster}-${tier}`;
   return { statefulSet, headlessService: `${statefulSet}-headless`, pdb: statefulSet, pdbResource: `${statefulSet}-pdb` };

@@ -11,6 +11,7 @@ import { configFiles } from "../workload/config";
 import { pdbManifest } from "../workload/disruption";
 import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "../workload/services";
 import { statefulSetManifest } from "../workload/statefulset";
+import { dataClaimPatches } from "../workload/volumes";
 import { Credentials, credentials, credentialsChecksum, secretData } from "./credentials";
 import { FEATURES } from "./features";
 import { PHASES, PhasedRegistry } from "./plan";
@@ -205,12 +206,27 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
       new k8s.apps.v1.StatefulSet(
         n.statefulSet,
         statefulSetManifest({ cluster, tier, configChecksum: files.checksums.get(tier.name) as string, credentialsChecksum: checksum }),
-        opts(d),
+        // Kubernetes refuses any change to the claim templates and the provider would replace the
+        // StatefulSet instead, taking the tier down: sizes reach the claims through the patches
+        // of the volumes phase (workload/volumes.ts).
+        { ...opts(d), ignoreChanges: ["spec.volumeClaimTemplates"] },
       ),
     );
     registry.add(tier.phase, n.pdbResource, "PodDisruptionBudget", (d) =>
       new k8s.policy.v1.PodDisruptionBudget(n.pdbResource, pdbManifest(cluster, tier), opts(d)),
     );
+  }
+
+  // After every StatefulSet has created (and awaited) its pods' claims. A patch owns nothing the
+  // stack needs back: on a scale-in it is dropped from the stack and the claim keeps its size
+  // (relinquishing the size would leave the claim without one, and a deleted claim would fail
+  // the relinquish), and it never blocks an `up` on a protected stack.
+  for (const tier of byPhase) {
+    for (const claim of dataClaimPatches(cluster, tier)) {
+      registry.add("volumes", claim.name, "PersistentVolumeClaim", (d) =>
+        new k8s.core.v1.PersistentVolumeClaimPatch(claim.name, claim.manifest, { ...derived(d), retainOnDelete: true }),
+      );
+    }
   }
 
   registry.add("services", names.clientService, "Service", (d) =>

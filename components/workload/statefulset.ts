@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResolvedCluster, ResolvedTier } from "../api/model";
-import { podLabels, selectorLabels } from "../api/naming";
+import { DATA_VOLUME, podLabels, selectorLabels } from "../api/naming";
 import { BROKER_ID_OVERRIDE } from "../rmq/config/env";
 import { CREDENTIALS } from "../rmq/credentials";
 import { brokerIdEnvValue, POD_INDEX_ENV, POD_INDEX_LABEL } from "../rmq/identity";
@@ -14,10 +14,10 @@ import { configMapKey } from "./config";
 import { probes } from "./probes";
 import { CONTAINER_SECURITY_CONTEXT, podSecurityContext } from "./security";
 import { spread } from "./spread";
+import { dataClaimTemplate } from "./volumes";
 
 export const CONTAINER_NAME = "robustmq";
 export const BROKER_IP_ENV = "ROBUSTMQ_BROKER_IP";
-export const DATA_VOLUME = "data";
 
 /** Env vars of the credentials: each from its Secret key holding a TOML string literal. */
 export function credentialEnv(secretName: string): k8s.types.input.core.v1.EnvVar[] {
@@ -173,16 +173,7 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
           ],
         },
       },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: DATA_VOLUME, labels: selectorLabels(cluster, tier.name) },
-          spec: {
-            accessModes: ["ReadWriteOnce"],
-            storageClassName: tier.storageClassName,
-            resources: { requests: { storage: tier.storageSize } },
-          },
-        },
-      ],
+      volumeClaimTemplates: [dataClaimTemplate(cluster, tier)],
     },
   };
 }
