@@ -7,6 +7,42 @@ export interface Registered {
   type: string;
   name: string;
   inputs: Record<string, any>;
+  /** The resource options the engine would act on (after the SDK's inheritance from the parent). */
+  options: RegisteredOptions;
+}
+
+export interface RegisteredOptions {
+  protect: boolean;
+  ignoreChanges: string[];
+  retainOnDelete: boolean;
+}
+
+/** Options by "type::name", filled by the wrapper below while a run registers its resources. */
+let optionsSeen: Map<string, RegisteredOptions> | undefined;
+let wrapped = false;
+
+/**
+ * Mocks see a resource's inputs but not its options; the SDK's registerResource (runtime/resource.js,
+ * called from Resource's constructor after inherited options are filled in) sees both.
+ */
+function recordOptions(): void {
+  if (wrapped) {
+    return;
+  }
+  wrapped = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rt = require("@pulumi/pulumi/runtime/resource");
+  const original = rt.registerResource;
+  rt.registerResource = function (res: { __protect?: boolean }, parent: unknown, type: string, name: string, custom: boolean, ...rest: any[]) {
+    const opts = (rest[3] ?? {}) as pulumi.CustomResourceOptions;
+    optionsSeen?.set(`${type}::${name}`, {
+      protect: res.__protect === true,
+      ignoreChanges: [...(opts.ignoreChanges ?? [])],
+      retainOnDelete: opts.retainOnDelete === true,
+    });
+    // eslint-disable-next-line prefer-rest-params
+    return original.apply(this, arguments);
+  };
 }
 
 /** Value every generated random secret takes under mocks: recognisable, so tests can look for leaks. */
@@ -70,10 +106,14 @@ export function runWithMocks<T>(program: () => T, options: MockRunOptions = {}):
 
 async function runAlone<T>(program: () => T, options: MockRunOptions): Promise<{ resources: Registered[]; result: T }> {
   const resources: Registered[] = [];
+  recordOptions();
+  const seen = new Map<string, RegisteredOptions>();
+  optionsSeen = seen;
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const options = seen.get(`${args.type}::${args.name}`) ?? { protect: false, ignoreChanges: [], retainOnDelete: false };
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, options });
         const state: Record<string, any> = { ...args.inputs };
         if (args.type === "random:index/randomPassword:RandomPassword" || args.type === "random:index/randomString:RandomString") {
           const length = Number(args.inputs.length ?? 16);

@@ -2,7 +2,7 @@
 // name every one of them still fits Kubernetes' limits.
 import { strict as assert } from "assert";
 import { RobustMQCluster, RobustMQClusterArgs } from "../../components";
-import { clusterNames, MAX_NAME_LENGTH, tierNames } from "../../components/api/naming";
+import { clusterNames, dataClaimName, MAX_NAME_LENGTH, tierNames } from "../../components/api/naming";
 import { TierName } from "../../components/rmq/topology";
 import { runWithMocks } from "../../offline/mock-runtime";
 
@@ -60,7 +60,7 @@ describe("naming", () => {
         ...["admin-password", "jwt-secret", "mqtt-username", "mqtt-password"].map(n.random),
         ...tiers.flatMap((t) => {
           const tn = tierNames(name, t);
-          return [tn.statefulSet, tn.headlessService, tn.pdbResource];
+          return [tn.statefulSet, tn.headlessService, tn.pdbResource, ...Array.from({ length: 99 }, (_, i) => dataClaimName(tn.statefulSet, i))];
         }),
       ]);
       const { resources } = await runWithMocks(() => new RobustMQCluster(name, everything(topology)));

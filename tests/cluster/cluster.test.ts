@@ -61,15 +61,24 @@ describe("stacks: the exact resources each stack produces", () => {
       "robustmq-netpol-internal",
     ],
   };
+  // One data claim patch per pod (workload/volumes.ts), named like the claim it grows.
+  const claims = (tiers: Record<string, number>) =>
+    Object.entries(tiers).flatMap(([sts, n]) => Array.from({ length: n }, (_, i) => `data-${sts}-${i}`)).sort();
+  const PVC_PATCH = "kubernetes:core/v1:PersistentVolumeClaimPatch";
   const expected: Record<string, Record<string, string[]>> = {
     dev: {
       ...common,
       "kubernetes:core/v1:Service": ["robustmq-admin", "robustmq-client", "robustmq-combined-headless"],
       [STS]: ["robustmq-combined"],
       "kubernetes:policy/v1:PodDisruptionBudget": ["robustmq-combined-pdb"],
+      [PVC_PATCH]: claims({ "robustmq-combined": 1 }),
     },
-    staging: split,
-    prod: { ...split, "kubernetes:cert-manager.io/v1:Certificate": ["robustmq-ingress-certificate", "robustmq-listener-certificate"] },
+    staging: { ...split, [PVC_PATCH]: claims({ "robustmq-meta": 3, "robustmq-broker": 2, "robustmq-engine": 3 }) },
+    prod: {
+      ...split,
+      "kubernetes:cert-manager.io/v1:Certificate": ["robustmq-ingress-certificate", "robustmq-listener-certificate"],
+      [PVC_PATCH]: claims({ "robustmq-meta": 5, "robustmq-broker": 3, "robustmq-engine": 3 }),
+    },
   };
   const replicas: Record<string, Record<string, number>> = {
     dev: { "robustmq-combined": 1 },
@@ -397,6 +406,9 @@ describe("cluster: apply order", () => {
       "rmq-engine-pdb": "core",
       "rmq-broker": "brokers",
       "rmq-broker-pdb": "brokers",
+      ...Object.fromEntries(
+        [["meta", 3], ["broker", 2], ["engine", 3]].flatMap(([t, n]) => Array.from({ length: n as number }, (_, i) => [`data-rmq-${t}-${i}`, "volumes"])),
+      ),
       "rmq-client": "services",
       "rmq-admin": "services",
     });

@@ -33,7 +33,12 @@ describe("day 2: a protected cluster takes routine changes", () => {
   it("leaves the ConfigMap and the Secret unprotected (the provider replaces them on a data change) and protects everything else", async () => {
     const seen = await protectedCluster({ topology: "split", networkPolicy: {}, ingress: { host: "mq.example.com" } });
     const unprotected = [...seen].filter(([, p]) => !p).map(([k]) => k).sort();
-    assert.deepEqual(unprotected, ["kubernetes:core/v1:ConfigMap rmq-config", "kubernetes:core/v1:Secret rmq-credentials"]);
+    // The claim patches too: a scale-in drops a patch from the stack (retainOnDelete: the claim
+    // keeps its size), which a protected patch would refuse.
+    const claims = [["meta", 3], ["broker", 2], ["engine", 3]].flatMap(([t, n]) =>
+      Array.from({ length: n as number }, (_, i) => `kubernetes:core/v1:PersistentVolumeClaimPatch data-rmq-${t}-${i}`),
+    );
+    assert.deepEqual(unprotected, ["kubernetes:core/v1:ConfigMap rmq-config", ...claims.sort(), "kubernetes:core/v1:Secret rmq-credentials"]);
     for (const kind of ["StatefulSet", "Service", "PodDisruptionBudget", "Namespace", "Ingress"]) {
       assert.ok([...seen].some(([k, p]) => k.includes(`:${kind} `) && p), `${kind} is protected`);
     }

@@ -16,11 +16,13 @@ import {
   scenarioPodLoss,
   scenarioRollingUpdate,
   scenarioScaleOut,
+  scenarioVolumeGrowth,
   scenarioZoneLoss,
+  GrowthStep,
 } from "./scenarios";
 import { coldRestartPod0Unschedulable, coldRestartPod0Wiped, joinFailsThenAlone } from "./scenarios-gate";
 import { Shape, SHAPES } from "./shapes";
-import { withEqualityWaitFor, withMetaOnlyRoles, withOldDesign, withOldGate, withRocksdbExistsGate } from "./variants";
+import { withEqualityWaitFor, withMetaOnlyRoles, withOldDesign, withOldGate, withoutIgnoreChanges, withRocksdbExistsGate } from "./variants";
 
 /** Seeds of the creation sweep: start-up races depend on timing, so creation runs under many. */
 const CREATION_SEEDS = 100;
@@ -147,6 +149,44 @@ describe("lifecycle model", function () {
     });
   }
 
+  // Volume growth (README "Growing volumes"): claims patched in place, no pod restarted, the
+  // StatefulSet's template untouched; new ordinals grown in the same `up`; refusals from the API.
+  describe("volume growth", () => {
+    const GiB = 2 ** 30;
+    const sizes = (step: GrowthStep) => step.claims.map((c) => `${c.name} ${c.requested / GiB}/${c.capacity / GiB}Gi`);
+
+    for (const [shape, tier, from, to] of [[SHAPES.prod, "engine", 200, 300], [SHAPES.staging, "meta", 20, 40], [SHAPES.combined3, "combined", 10, 15]] as const) {
+      it(`${shape.label}: grows the ${tier} tier ${from}Gi -> ${to}Gi in place, then a scale-out at ${to}Gi, then refuses a shrink`, async () => {
+        const steps = await scenarioVolumeGrowth(shape, tier, `${to}Gi`);
+        assert.equal(steps.length, 3, `every step ran: ${steps.map(describeOutcome).join(" | ")}`);
+        const [grow, scale, shrink] = steps;
+        expectHealthy(grow);
+        const replicas = grow.claims.length;
+        assert.deepEqual(sizes(grow), grow.claims.map((c) => `${c.name} ${to}/${to}Gi`));
+        expectHealthy(scale);
+        assert.ok(scale.claims.length > replicas, "the scale-out added claims");
+        assert.deepEqual(sizes(scale), scale.claims.map((c) => `${c.name} ${to}/${to}Gi`), "new ordinals grown too");
+        rows.push(shrink);
+        assert.equal(shrink.converged, false);
+        assert.match(shrink.pulumi ?? "", /field can not be less than previous value/);
+        assert.deepEqual(sizes(shrink), sizes(scale), "nothing shrank");
+        assert.equal(shrink.podsRestarted, false, "the refused shrink restarted nothing");
+      });
+    }
+
+    // dev's local-path class cannot expand (storage-class.ts); prod's EBS class made to refuse.
+    for (const [shape, tier, from, classExpands] of [[SHAPES.dev, "combined", 2, true], [SHAPES.prod, "engine", 200, false]] as const) {
+      it(`${shape.label}: a class without allowVolumeExpansion: the API server refuses the growth, nothing restarts`, async () => {
+        const [grow] = await scenarioVolumeGrowth(shape, tier, `${from * 2}Gi`, 1, classExpands);
+        rows.push(grow);
+        assert.equal(grow.converged, false);
+        assert.match(grow.pulumi ?? "", /storageclass that provisions the pvc must support resize/);
+        assert.ok(grow.claims.length > 0 && grow.claims.every((c) => c.requested === from * GiB), "no claim changed");
+        assert.equal(grow.podsRestarted, false);
+      });
+    }
+  });
+
   describe("bootstrap gate (combined, 3 pods)", () => {
     const shape = SHAPES.combined3;
     it("cold restart with pod 0 unschedulable: the other pods recover and serve", async () => {
@@ -167,6 +207,12 @@ describe("lifecycle model", function () {
   });
 
   describe("wrong variants are caught", () => {
+    it("a StatefulSet without ignoreChanges on its claim templates: growth replaces it and restarts the tier", async () => {
+      const [grow] = await scenarioVolumeGrowth(SHAPES.prod, "engine", "300Gi", 1, true, withoutIgnoreChanges);
+      rows.push(grow);
+      assert.ok(grow.podsRestarted, describeOutcome(grow));
+    });
+
     // (a) The old design as a whole: meta pods with roles = ["meta"] (server.toml text), Ready on
     // gRPC, gate peers on gRPC, and the meta tier awaited alone before the engine tier is created.
     for (const shape of [SHAPES.split312, SHAPES.staging, SHAPES.prod]) {

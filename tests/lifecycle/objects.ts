@@ -1,7 +1,7 @@
 // What the model reads: the objects a program registered (as Pulumi mocks saw their inputs) and the
 // apply plan the component recorded. Nothing here restates a decision of the component: every
 // number, name and port below is read from these objects.
-import type { Registered } from "../../offline/mock-runtime";
+import type { Registered, RegisteredOptions } from "../../offline/mock-runtime";
 import { clone } from "./util";
 
 /** One entry of `RobustMQCluster.plan`: apply order with dependencies (phases are only labels). */
@@ -17,21 +17,34 @@ export interface Deployment {
   plan: PlanStep[];
   /** Pulumi logical name -> the object's inputs (a Kubernetes manifest), deep-copied. */
   objects: Map<string, any>;
+  /** Pulumi logical name -> the resource's type token and the options the engine acts on. */
+  resources: Map<string, { type: string; options: RegisteredOptions }>;
+}
+
+/** pulumi-kubernetes kinds.IsPatchResource: a type token ending in "Patch". */
+export function isPatchType(type: string | undefined): boolean {
+  return type !== undefined && type.startsWith("kubernetes:") && type.endsWith("Patch");
 }
 
 /** Builds a Deployment from a mock run. Copies, so a variant can mutate it freely. */
 export function deploymentOf(resources: Registered[], plan: ReadonlyArray<PlanStep>): Deployment {
   const objects = new Map<string, any>();
+  const meta = new Map<string, { type: string; options: RegisteredOptions }>();
   for (const r of resources) {
     if (r.type.startsWith("kubernetes:")) {
       objects.set(r.name, clone(r.inputs));
+      meta.set(r.name, { type: r.type, options: clone(r.options) });
     }
   }
-  return { plan: plan.map((p) => ({ ...p, dependsOn: [...p.dependsOn] })), objects };
+  return { plan: plan.map((p) => ({ ...p, dependsOn: [...p.dependsOn] })), objects, resources: meta };
 }
 
 export function copyDeployment(d: Deployment): Deployment {
-  return { plan: d.plan.map((p) => ({ ...p, dependsOn: [...p.dependsOn] })), objects: new Map([...d.objects].map(([k, v]) => [k, clone(v)])) };
+  return {
+    plan: d.plan.map((p) => ({ ...p, dependsOn: [...p.dependsOn] })),
+    objects: new Map([...d.objects].map(([k, v]) => [k, clone(v)])),
+    resources: new Map([...d.resources].map(([k, v]) => [k, clone(v)])),
+  };
 }
 
 export function objectsOfKind(d: Deployment, kind: string): Array<[string, any]> {

@@ -10,13 +10,15 @@
 //   await: its conditions are evaluated against the live object (jsonpath.ts; for a StatefulSet
 //   the status the controller model reports); an expression the provider would refuse fails the
 //   step. skipAwait still wins over it.
+// Patches (PersistentVolumeClaimPatch): applied to the claim they name, done once the API server
+// takes them (World.applyClaimPatch refuses what it refuses). ignoreChanges as the engine applies it.
 // Diffs: a ConfigMap whose data changes is replaced (the provider's default without
 // enableConfigMapMutable), delete-before-replace since it is named; a StatefulSet whose immutable
 // fields change is replaced the same way (its pods go with it); everything else is updated.
-import type { Deployment, PlanStep } from "./objects";
+import { copyDeployment, Deployment, isPatchType, PlanStep } from "./objects";
 import type { World } from "./world";
 import { parseWaitFor, waitForSatisfied } from "./jsonpath";
-import { selects, stableJson } from "./util";
+import { clone, selects, stableJson } from "./util";
 
 export const DEFAULT_AWAIT_SECONDS = 600;
 const SETTLE_SECONDS = 10;
@@ -51,16 +53,49 @@ function diff(kind: string, before: any, after: any): Op {
   return "update";
 }
 
+/**
+ * The engine's ignoreChanges (pulumi/pkg/resource/deploy/step_generator.go processIgnoreChanges):
+ * an ignored path keeps the old inputs' value, so it neither shows in the diff nor reaches the
+ * cluster (the provider's SSA update also sends the live value back: await.go handleSSAIgnoreFields).
+ */
+function withIgnoredChanges(desired: Deployment, previous: Deployment | undefined): Deployment {
+  if (previous === undefined) {
+    return desired;
+  }
+  const out = copyDeployment(desired);
+  for (const [name, r] of out.resources) {
+    const before = previous.objects.get(name);
+    const after = out.objects.get(name);
+    if (before === undefined || after === undefined) {
+      continue;
+    }
+    for (const path of r.options.ignoreChanges) {
+      const keys = path.split(".");
+      const last = keys.pop() as string;
+      const parentOf = (o: any) => keys.reduce((x, k) => (x === undefined ? undefined : x[k]), o);
+      const oldParent = parentOf(before);
+      const newParent = parentOf(after);
+      if (oldParent !== undefined && newParent !== undefined) {
+        newParent[last] = clone(oldParent[last]);
+      }
+    }
+  }
+  return out;
+}
+
 export class PulumiUp {
   readonly steps: ApplyStep[];
   private readonly endpointSig = new Map<string, { sig: string; since: number }>();
   /** StatefulSets whose await finished before the roll-out their spec asks for was done (model truth). */
   readonly premature: string[] = [];
 
-  constructor(private readonly w: World, readonly desired: Deployment, previous?: Deployment) {
-    this.steps = desired.plan.map((entry) => ({
+  readonly desired: Deployment;
+
+  constructor(private readonly w: World, desired: Deployment, previous?: Deployment) {
+    this.desired = withIgnoredChanges(desired, previous);
+    this.steps = this.desired.plan.map((entry) => ({
       entry,
-      op: diff(entry.kind, previous?.objects.get(entry.name), desired.objects.get(entry.name)),
+      op: diff(entry.kind, previous?.objects.get(entry.name), this.desired.objects.get(entry.name)),
       state: "pending",
     }));
     w.onTick(() => this.tick());
@@ -105,6 +140,18 @@ export class PulumiUp {
         if (s.op === "replace") {
           this.w.deleteObject(body.kind, body.metadata?.namespace, body.metadata.name);
           s.state = "deleting";
+          continue;
+        }
+        if (isPatchType(this.desired.resources.get(s.entry.name)?.type)) {
+          // A patch is applied to the object it names; the API server may refuse it.
+          try {
+            this.w.applyClaimPatch(body);
+            s.state = "done";
+          } catch (e) {
+            s.state = "failed";
+            s.error = (e as Error).message;
+          }
+          s.finishedAt = this.w.t;
           continue;
         }
         this.w.putObject(body);

@@ -5,7 +5,7 @@ import { Deployment, mainContainer } from "./objects";
 import { allReady, crashesSince, MajorityWatch, podsOfTier, podSummary, serves, TierInfo, tiers } from "./inspect";
 import { PulumiUp } from "./pulumi";
 import type { Shape } from "./shapes";
-import { Pod, World } from "./world";
+import { EXPANSION_SECONDS, Pod, World } from "./world";
 
 export const BOUNDS = {
   /** Creation: every StatefulSet must pass Pulumi's 10-minute await; the whole `up` within 10 min. */
@@ -45,6 +45,8 @@ export interface Outcome {
   violations?: string[];
   notes: string[];
   world: World;
+  /** What an update left in Pulumi's state: the desired objects with ignored changes kept old. */
+  applied?: Deployment;
 }
 
 /** Converged: every pod Ready and the cluster serves (leader, a registered engine, a Ready broker). */
@@ -123,6 +125,7 @@ function applyUpdate(shape: Shape, scenario: string, bound: number, w: World, pr
   const ok = w.runUntil(() => up.finished && (!up.succeeded || settled(w)), LIMIT) && up.succeeded;
   watch.stop();
   return outcome(shape, scenario, w, bound, ok, t0, {
+    applied: up.desired,
     pulumi: pulumiResult(up),
     majority: watch.lost ?? (watch.checked ? "kept" : "n/a"),
     violations: up.premature.map((p) => `pulumi finished the StatefulSet ${p} before its roll-out was done`),
@@ -303,5 +306,92 @@ export async function scenarioCanary(
   if (wd.converged) {
     step(`canary [${tierName}] rolled back after widening`, widened, s.dep, () => ({ image: oldImage, recreated: true }));
   }
+  return steps;
+}
+
+/** Pods (name and process start) of the whole cluster: equal before and after means none restarted. */
+function podStarts(w: World): string[] {
+  return [...w.pods.values()].map((p) => `${p.name}@${p.proc?.startedAt ?? "-"}`).sort();
+}
+
+/** Requested and current size (bytes) of every data claim of a tier. */
+function claimSizes(w: World, dep: Deployment, tier: TierInfo): Array<{ name: string; requested: number; capacity: number }> {
+  const ns = dep.objects.get(tier.name).metadata.namespace;
+  return [...w.claims.values()]
+    .filter((c) => c.namespace === ns && c.name.startsWith(`data-${tier.name}-`))
+    .map((c) => ({ name: c.name, requested: c.requested, capacity: c.capacity }))
+    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
+}
+
+export interface GrowthStep extends Outcome {
+  claims: Array<{ name: string; requested: number; capacity: number }>;
+  podsRestarted: boolean;
+}
+
+/**
+ * Volume growth of one tier, the README's procedure: the tier's storage size raised (each claim
+ * patched in place, the StatefulSet's template left alone), then a scale-out at the new size (the
+ * new pod's claim starts at the template's size and its patch grows it), then a shrink (the API
+ * server refuses the patch; nothing else changes). `classExpands: false` runs the same growth on
+ * a class without allowVolumeExpansion. One step each.
+ */
+export async function scenarioVolumeGrowth(
+  shape: Shape,
+  tierName: string,
+  grown: string,
+  seed = 1,
+  classExpands = true,
+  variant: (d: Deployment) => Deployment = (d) => d,
+): Promise<GrowthStep[]> {
+  const s = await fromCreated(shape, `volume growth [${tierName}]`, BOUNDS.rollingUpdate, seed);
+  if (s.failed) {
+    return [{ ...s.failed, claims: [], podsRestarted: false }];
+  }
+  const w = s.w;
+  const target = tiers(s.dep).find((x) => x.tier === tierName) as TierInfo;
+  const sts = () => w.statefulSets.get(`${s.dep.objects.get(target.name).metadata.namespace}/${target.name}`);
+  if (!classExpands) {
+    const cls = s.dep.objects.get(target.name).spec.volumeClaimTemplates[0].spec.storageClassName;
+    w.nonExpandableClasses.add(cls ?? "");
+    // The cluster's class, not the program's (a copy: the previous deployment must not change).
+    const sc = w.getObject("StorageClass", undefined, cls);
+    if (sc !== undefined) {
+      w.putObject({ ...sc, allowVolumeExpansion: false });
+    }
+  }
+  const original = s.dep.objects.get(target.name).spec.volumeClaimTemplates[0].spec.resources.requests.storage as string;
+  const steps: GrowthStep[] = [];
+  const step = (name: string, prev: Deployment, next: Deployment, restartsExpected = false): GrowthStep => {
+    const before = podStarts(w);
+    const o = applyUpdate(shape, name, BOUNDS.rollingUpdate, w, prev, next);
+    // Let the driver finish any expansion before the sizes are read.
+    w.run(EXPANSION_SECONDS);
+    const after = podStarts(w);
+    const restarted = before.some((p) => !after.includes(p));
+    const templateSize = sts()?.body.spec.volumeClaimTemplates[0].spec.resources.requests.storage;
+    const violations = [...(o.violations ?? [])];
+    if (templateSize !== original) {
+      violations.push(`the StatefulSet's claim template changed to ${templateSize}`);
+    }
+    if (restarted && !restartsExpected) {
+      violations.push("pods restarted");
+    }
+    const g: GrowthStep = { ...o, violations, claims: claimSizes(w, next, target), podsRestarted: restarted };
+    steps.push(g);
+    return g;
+  };
+  const grownDep = variant(await shape.render({}, { storage: { [tierName]: grown } }));
+  const g = step(`grow [${tierName}] ${original} -> ${grown}`, s.dep, grownDep);
+  if (!g.converged) {
+    return steps;
+  }
+  const more = target.replicas + (target.roles.includes("meta") ? 2 : 1);
+  const scaled = await shape.render({ [tierName]: more }, { storage: { [tierName]: grown } });
+  // A scale-out may roll other pods for its own reasons (scenarioScaleOut covers them).
+  const sc = step(`scale-out [${tierName}] to ${more} at ${grown}`, g.applied as Deployment, scaled, true);
+  if (!sc.converged) {
+    return steps;
+  }
+  step(`shrink [${tierName}] ${grown} -> ${original}`, sc.applied as Deployment, await shape.render({ [tierName]: more }));
   return steps;
 }

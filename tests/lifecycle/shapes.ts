@@ -25,6 +25,8 @@ export interface Rollout {
   partition?: Record<string, number>;
   /** The RobustMQ image (a pod template change). */
   image?: string;
+  /** TierArgs.storageSize per tier (stack keys storageSize / <tier>StorageSize). */
+  storage?: Record<string, string>;
 }
 
 /** `zones` zones (a, b, c, ...) of `perZone` nodes each. */
@@ -42,7 +44,7 @@ export function nodesInZones(zones: number, perZone: number): NodeSpec[] {
 function cached(render: (replicas: Record<string, number>, rollout: Rollout) => Promise<Deployment>): Shape["render"] {
   const cache = new Map<string, Promise<Deployment>>();
   return async (replicas = {}, rollout = {}) => {
-    const key = JSON.stringify([Object.entries(replicas).sort(), Object.entries(rollout.partition ?? {}).sort(), rollout.image ?? null]);
+    const key = JSON.stringify([Object.entries(replicas).sort(), Object.entries(rollout.partition ?? {}).sort(), rollout.image ?? null, Object.entries(rollout.storage ?? {}).sort()]);
     if (!cache.has(key)) {
       cache.set(key, render(replicas, rollout));
     }
@@ -64,6 +66,9 @@ export function stackShape(stack: string, nodes: NodeSpec[], tiers: string[]): S
       // The keys of the README's canary procedure: robustmq:<tier>Partition and robustmq:image.
       for (const [tier, n] of Object.entries(rollout.partition ?? {})) {
         config[tier === "combined" ? "robustmq:partition" : `robustmq:${tier}Partition`] = String(n);
+      }
+      for (const [tier, size] of Object.entries(rollout.storage ?? {})) {
+        config[tier === "combined" ? "robustmq:storageSize" : `robustmq:${tier}StorageSize`] = size;
       }
       if (rollout.image !== undefined) {
         // A stack that builds its image (staging, prod) switches to the prebuilt one: robustmq:image
@@ -89,7 +94,13 @@ export function directShape(label: string, args: RobustMQClusterArgs, replicas: 
       const tiers: Record<string, unknown> = {};
       for (const [tier, n] of Object.entries({ ...replicas, ...override })) {
         const partition = rollout.partition?.[tier];
-        tiers[tier] = { ...((args as Record<string, any>)[tier] ?? {}), replicas: n, ...(partition === undefined ? {} : { partition }) };
+        const storageSize = rollout.storage?.[tier];
+        tiers[tier] = {
+          ...((args as Record<string, any>)[tier] ?? {}),
+          replicas: n,
+          ...(partition === undefined ? {} : { partition }),
+          ...(storageSize === undefined ? {} : { storageSize }),
+        };
       }
       const image = rollout.image === undefined ? {} : { image: rollout.image };
       const { resources, result } = await runWithMocks(() => new RobustMQCluster("rmq", { ...args, ...tiers, ...image }));

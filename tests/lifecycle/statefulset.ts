@@ -7,7 +7,7 @@
 // - status and revisions as the controller reports them; currentRevision catches up with
 //   updateRevision once every pod is updated and Ready.
 import type { Pod, World } from "./world";
-import { Volume } from "./volumes";
+import { bytes, Volume } from "./volumes";
 import { shortHash } from "./util";
 
 export class StsState {
@@ -149,6 +149,8 @@ function createPod(w: World, sts: StsState, ordinal: number): void {
         name: cn,
         namespace: sts.namespace,
         storageClassName: vct.spec?.storageClassName,
+        requested: bytes(vct.spec.resources.requests.storage),
+        capacity: bytes(vct.spec.resources.requests.storage),
         volume: new Volume(`pvc:${cn}`),
         bound: false,
       });

@@ -158,3 +158,12 @@ export function withEqualityWaitFor(heldTiersFixed: boolean): (d: Deployment) =>
     return out;
   };
 }
+
+/** Wrong: the StatefulSets without ignoreChanges on their claim templates (the design before growth in place). */
+export function withoutIgnoreChanges(d: Deployment): Deployment {
+  const out = copyDeployment(d);
+  for (const r of out.resources.values()) {
+    r.options.ignoreChanges = r.options.ignoreChanges.filter((p) => p !== "spec.volumeClaimTemplates");
+  }
+  return out;
+}

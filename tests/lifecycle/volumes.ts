@@ -1,7 +1,17 @@
 // Volumes and what a container sees through its mounts. A persistent volume outlives its pods; an
 // emptyDir lives as long as its pod; a container's root filesystem lives as long as the container
 // and is read-only when securityContext.readOnlyRootFilesystem says so.
+import { parseQuantity } from "../../components/validate/quantity";
 import { below, normalizePath } from "./util";
+
+/** A storage quantity ("20Gi") in bytes. */
+export function bytes(quantity: string): number {
+  const n = parseQuantity(quantity);
+  if (n === undefined) {
+    throw new Error(`not a quantity: ${quantity}`);
+  }
+  return n;
+}
 
 export class Volume {
   readonly files = new Map<string, string>();
@@ -24,6 +34,10 @@ export interface Claim {
   name: string;
   namespace: string;
   storageClassName?: string;
+  /** spec.resources.requests.storage, bytes. */
+  requested: number;
+  /** status.capacity.storage, bytes: what the volume has (grows after an expansion). */
+  capacity: number;
   volume: Volume;
   /** Where the volume lives once bound (WaitForFirstConsumer binds at first scheduling). */
   zone?: string;

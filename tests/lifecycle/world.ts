@@ -7,7 +7,7 @@ import type { RobustMQ } from "./robustmq";
 import type { GateRun } from "./gate";
 import { schedule } from "./scheduler";
 import { StsState, syncStatefulSet } from "./statefulset";
-import { Claim, Volume } from "./volumes";
+import { bytes, Claim, Volume } from "./volumes";
 
 export const STEP_SECONDS = 0.25;
 
@@ -70,6 +70,9 @@ export interface WorldEvent {
   detail: string;
 }
 
+/** Seconds a CSI driver takes to expand a volume online (controller and node expansion). */
+export const EXPANSION_SECONDS = 10;
+
 /** Seconds after a node disappears until its pods are deleted (node lifecycle + pod GC). */
 export const NODE_LOSS_POD_GC_SECONDS = 40;
 
@@ -81,6 +84,8 @@ export class World {
   readonly statefulSets = new Map<string, StsState>();
   readonly pods = new Map<string, Pod>();
   readonly claims = new Map<string, Claim>();
+  /** Classes not in the model's objects (a user's own) that cannot expand; others can. */
+  readonly nonExpandableClasses = new Set<string>();
   readonly raft = new RaftWorld();
   readonly events: WorldEvent[] = [];
   private readonly tickHooks: Array<() => void> = [];
@@ -144,6 +149,53 @@ export class World {
       }
     }
   }
+  // ---- claims ------------------------------------------------------------------------------
+  /**
+   * A server-side apply of a PersistentVolumeClaim patch, as the API server takes it: a claim that
+   * does not exist yet is created from the patch (apply creates), a smaller size fails validation
+   * (ValidatePersistentVolumeClaimUpdate), a larger one on a class without allowVolumeExpansion
+   * fails admission (PersistentVolumeClaimResize). A larger size is then expanded by the CSI
+   * driver online: the pod keeps running, the capacity follows after EXPANSION_SECONDS.
+   */
+  applyClaimPatch(body: any): void {
+    const ns = body.metadata.namespace;
+    const key = `${ns}/${body.metadata.name}`;
+    const size = bytes(body.spec.resources.requests.storage);
+    const claim = this.claims.get(key);
+    if (claim === undefined) {
+      this.claims.set(key, {
+        name: body.metadata.name,
+        namespace: ns,
+        storageClassName: body.spec.storageClassName,
+        requested: size,
+        capacity: size,
+        volume: new Volume(`pvc:${body.metadata.name}`),
+        bound: false,
+      });
+      return;
+    }
+    if (size < claim.requested) {
+      throw new Error(`PersistentVolumeClaim "${claim.name}" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value`);
+    }
+    if (size > claim.requested) {
+      const sc = claim.storageClassName === undefined ? undefined : this.getObject("StorageClass", undefined, claim.storageClassName);
+      const expandable = sc === undefined ? !this.nonExpandableClasses.has(claim.storageClassName ?? "") : sc.allowVolumeExpansion === true;
+      if (!expandable) {
+        throw new Error(
+          `persistentvolumeclaims "${claim.name}" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize`,
+        );
+      }
+      claim.requested = size;
+      const at = this.t + EXPANSION_SECONDS;
+      this.onTick(() => {
+        if (this.t >= at && claim.capacity < claim.requested) {
+          claim.capacity = claim.requested;
+          this.event(claim.name, "VolumeExpanded", `capacity ${claim.capacity} bytes, online`);
+        }
+      });
+    }
+  }
+
   namespaceLabels(ns: string): Record<string, string> {
     return { ...(this.getObject("Namespace", undefined, ns)?.metadata?.labels ?? {}), "kubernetes.io/metadata.name": ns };
   }

@@ -178,8 +178,15 @@ export const STATEFUL_KINDS = new Set(["Namespace", "StatefulSet", "PersistentVo
 export const SERVING_KINDS = new Set(["Service", "Ingress", "NetworkPolicy", "Certificate", "StatefulSet", "Deployment", "DaemonSet"]);
 
 const isKube = (type: string) => type.startsWith("kubernetes:");
+/** pulumi-kubernetes kinds.IsPatchResource: the resource type's name ends in "Patch". */
+const isPatch = (type: string) => isKube(type) && type.endsWith("Patch");
 
 function kindOf(o: PlannedObject): string {
+  // A patch is not the object it patches: dropping it from the stack leaves the object (and with
+  // retainOnDelete, the fields it set) alone.
+  if (isPatch(o.type)) {
+    return o.type.split(":").pop() as string;
+  }
   return isKube(o.type) ? String(o.inputs.kind ?? o.type.split(":").pop()) : o.type.split(":").pop() ?? o.type;
 }
 
@@ -217,7 +224,7 @@ export function plan(before: Snapshot, after: Snapshot, flags: ProviderFlags): O
       out.push({ ...base(n), action: changed ? "update" : "same", replaceKeys: [], changed: changed ? ["(inputs)"] : [] });
       continue;
     }
-    const d = providerDiff(o.inputs, n.inputs, flags, n.opts);
+    const d = providerDiff(o.inputs, n.inputs, flags, n.opts, isPatch(n.type));
     if (!d.changes) {
       out.push({ ...base(n), action: "same", replaceKeys: [], changed: [] });
       continue;
@@ -235,7 +242,10 @@ export function plan(before: Snapshot, after: Snapshot, flags: ProviderFlags): O
   for (const [key, o] of before) {
     if (!after.has(key)) {
       // step.go DeleteStep.Apply: "if s.old.Protect" -> "unable to delete resource ... marked for protection".
-      out.push({ ...base(o), action: "delete", replaceKeys: [], changed: [], refused: o.opts.protect ? "deletion of a protected resource" : undefined });
+      // provider.go Delete: a Patch resource relinquishes its fields, which fails when one of them
+      // is required (a claim's size) unless retainOnDelete keeps the provider out of it.
+      const relinquish = isPatch(o.type) && o.opts.retainOnDelete !== true ? "relinquishing a patch's required field" : undefined;
+      out.push({ ...base(o), action: "delete", replaceKeys: [], changed: [], refused: o.opts.protect ? "deletion of a protected resource" : relinquish });
     }
   }
   return out;

@@ -292,8 +292,11 @@ export function providerDiff(
   newInputs: Record<string, any>,
   flags: ProviderFlags,
   opts: { ignoreChanges?: string[]; replaceOnChanges?: string[] } = {},
+  patch = false,
 ): ProviderDiff {
-  const forceNew = forceNewProperties(newInputs, flags);
+  // provider.go:1558-1566: a Patch resource (kinds.IsPatchResource: its type ends in "Patch") is
+  // replaced only for a new name or namespace; every other field is updated in place.
+  const forceNew = patch ? [".metadata.name", ".metadata.namespace"] : forceNewProperties(newInputs, flags);
   let diffs = detailedDiff(oldInputs, newInputs, forceNew);
   diffs = diffs.filter((d) => !(opts.ignoreChanges ?? []).some((i) => pathContains(i, d.path)));
   for (const d of diffs) {

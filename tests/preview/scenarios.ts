@@ -82,6 +82,19 @@ export const CHANGES: Change[] = [
       },
     },
   },
+  // Added: volume growth together with a scale-out (the new pod's claim starts at the template's
+  // first size and gets its own patch), and a scale-in after growth (the patch leaves the stack).
+  {
+    name: "engine storage growth with scale-out",
+    listed: false,
+    after: {
+      edit: (c) => {
+        c.engineStorageSize = "300Gi";
+        c.engineReplicas += 1;
+      },
+    },
+  },
+  { name: "engine scale-in", listed: false, after: { edit: (c) => (c.engineReplicas -= 1) } },
   // Added: routine edits of serving objects and of the other credential.
   { name: "LB source range added", listed: false, after: { edit: (c) => (c.loadBalancerSourceRanges = [...(c.loadBalancerSourceRanges ?? []), "198.51.100.0/24"]) } },
   {
