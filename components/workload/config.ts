@@ -1,6 +1,7 @@
 // The ConfigMap's files: one server.toml per tier and the shared logger.toml, from the model.
 import type { ResolvedCluster, ResolvedTier } from "../api/model";
 import { renderLoggerToml } from "../rmq/config/logger-toml";
+import { configReadBy } from "../rmq/config/readers";
 import { NodeConfig, renderServerToml, sha256 } from "../rmq/config/server-toml";
 import { metaAddrs } from "../rmq/identity";
 
@@ -14,10 +15,11 @@ export function nodeConfig(cluster: ResolvedCluster, tier: ResolvedTier): NodeCo
     clusterName: cluster.clusterName,
     roles: tier.roles,
     ports: cluster.ports,
-    metaAddrs: metaAddrs(cluster.metaPods, cluster.ports.grpc),
+    metaAddrs: metaAddrs(cluster.metaAddresses, cluster.ports.grpc),
     adminUsername: cluster.adminUsername,
     topicReplicas: cluster.topicReplicas,
-    overlays: [...tier.patches.map((p) => p.config), cluster.extraConfig],
+    // extraConfig keys only other roles read stay out of this tier's file (and its checksum).
+    overlays: [...tier.patches.map((p) => p.config), configReadBy(cluster.extraConfig, tier.roles)],
   };
 }
 
