@@ -158,6 +158,8 @@ export interface ResolvedCluster extends ResolvedFeatures {
   tiers: ResolvedTier[];
   /** Every meta pod, in ordinal order. */
   metaPods: MetaPod[];
+  /** The meta pods meta_addrs lists: every address slot (rmq/identity.ts metaAddressSlots). */
+  metaAddresses: MetaPod[];
   protocols: Protocol[];
   ports: Ports;
   image: pulumi.Input<string>;

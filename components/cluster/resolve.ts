@@ -8,7 +8,7 @@ import { ResolvedCluster, ResolvedFeatures, ResolvedTier, TierPatch } from "../a
 import { clusterNames, MAX_NAME_LENGTH, tierNames } from "../api/naming";
 import { resolveImageArgs } from "../image/resolve";
 import { CREDENTIALS, credentialProblems } from "../rmq/credentials";
-import { metaPods } from "../rmq/identity";
+import { metaAddressSlots, metaPods } from "../rmq/identity";
 import { clientPorts, DEFAULT_PORTS, ExposedPort, LISTENERS, Ports, PROTOCOLS, Protocol } from "../rmq/ports";
 import {
   carriesBroker,
@@ -356,11 +356,14 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
   const metaKind = kinds.find(carriesMeta) as TierKind;
   const metaNames = tierNames(name, metaKind.name);
   const metaArgs: TierArgs = args[metaKind.name as "meta" | "combined"] ?? {};
-  const meta = metaPods(
-    { statefulSet: metaNames.statefulSet, headlessService: metaNames.headlessService, idPrefix: metaKind.idPrefix, replicas: metaArgs.replicas ?? TIER_DEFAULTS[metaKind.name].replicas },
-    namespace,
-    clusterDomain,
-  );
+  const metaIdentity = {
+    statefulSet: metaNames.statefulSet,
+    headlessService: metaNames.headlessService,
+    idPrefix: metaKind.idPrefix,
+    replicas: metaArgs.replicas ?? TIER_DEFAULTS[metaKind.name].replicas,
+  };
+  const meta = metaPods(metaIdentity, namespace, clusterDomain);
+  const metaAddressed = metaPods({ ...metaIdentity, replicas: metaAddressSlots(metaIdentity.replicas) }, namespace, clusterDomain);
   const engines = kinds.filter(carriesEngine).reduce((n, k) => n + mergedTierArgs(k, args[k.name] ?? {}).replicas, 0);
   const requested = args.extraConfig?.runtime?.default_topic_replica_num as number | undefined;
   const base = { name, names, namespace, clusterDomain };
@@ -422,6 +425,7 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
     topology,
     tiers,
     metaPods: meta,
+    metaAddresses: metaAddressed,
     protocols,
     ports,
     image: args.imageBuild !== undefined ? "" : checkedImage(args.image ?? DEFAULT_IMAGE),

@@ -53,6 +53,25 @@ export function metaPods(
   }));
 }
 
+/**
+ * How many meta pod addresses meta_addrs lists: every ordinal up to 7 (the largest Raft voter set
+ * anyone runs), or the replicas when more, and exactly one for a single meta pod.
+ *
+ * Every node reads meta_addrs once, at start, so a list that followed the replica count would
+ * restart every pod of every tier on a meta scale-out. Listing the slots of pods that do not exist
+ * yet is harmless at v0.4.11: a meta node needs its own id listed (raft/manager.rs start), a fresh
+ * one joins through the first peer that answers a TCP probe (an unresolvable name does not), and
+ * every meta client call (grpc-clients/src/utils.rs retry_call) treats an unreachable address as
+ * a transport error and tries the next, sweeping at least the whole list, so a read that only the
+ * Raft leader may answer still reaches it. One slot for one meta pod keeps RobustMQ's single-node
+ * case (storage-adapter/src/topic.rs: one meta address means one topic replica).
+ */
+export const META_ADDRESS_SLOTS = 7;
+
+export function metaAddressSlots(metaReplicas: number): number {
+  return metaReplicas === 1 ? 1 : Math.max(metaReplicas, META_ADDRESS_SLOTS);
+}
+
 /** meta_addrs: broker id of every meta pod -> "its stable DNS name:grpc port". */
 export function metaAddrs(pods: ReadonlyArray<{ id: number; host: string }>, grpcPort: number): Record<string, string> {
   return Object.fromEntries(pods.map((p) => [String(p.id), `${p.host}:${grpcPort}`]));

@@ -9,7 +9,6 @@ import { stringify } from "yaml";
 import { MAX_NAME_LENGTH } from "../../components/api/naming";
 import {
   DASHBOARD_CONTAINER_NAME,
-  DASHBOARD_DATA_VOLUME,
   DashboardInput,
   MAX_DASHBOARD_UID_LENGTH,
   dashboardFileName,
@@ -18,7 +17,7 @@ import {
 } from "../../components/features/monitoring/dashboard";
 import { PROTOCOLS, Protocol } from "../../components/rmq/ports";
 import { Topology, tierKinds } from "../../components/rmq/topology";
-import { CONTAINER_NAME, DATA_VOLUME } from "../../components/workload/statefulset";
+import { CONTAINER_NAME } from "../../components/workload/statefulset";
 import { selectors, unknownMetrics } from "./promql";
 
 type MetricType = "counter" | "gauge" | "histogram";
@@ -200,9 +199,8 @@ describe("monitoring: Grafana dashboard", () => {
     assert.ok(longest.length <= 253);
   });
 
-  it("matches the pods' container and data volume names", () => {
+  it("matches the pods' container name", () => {
     assert.equal(DASHBOARD_CONTAINER_NAME, CONTAINER_NAME);
-    assert.equal(DASHBOARD_DATA_VOLUME, DATA_VOLUME);
   });
 
   it("offers a Prometheus data source and the namespace, cluster and tier variables, defaulting to this cluster", () => {

@@ -67,7 +67,8 @@ export function withMetaOnlyRoles(d: Deployment): Deployment {
     main.ports = (main.ports ?? []).filter((p: any) => p.name !== "storage");
     const gate = (spec.initContainers ?? []).find((c: any) => c.name === GATE_CONTAINER);
     if (gate !== undefined) {
-      const peers = Object.values(doc.meta_addrs ?? {}).map(String);
+      // The pods that exist: meta_addrs also lists the address slots of pods not created yet.
+      const peers = Object.values(doc.meta_addrs ?? {}).map(String).slice(0, Number(sts.spec.replicas));
       if (peers.length === 0) {
         throw new Error(`${key}: no meta_addrs`);
       }

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { brokerId, brokerIdEnvValue, metaAddrs, metaPods } from "../../components/rmq/identity";
+import { brokerId, brokerIdEnvValue, META_ADDRESS_SLOTS, metaAddressSlots, metaAddrs, metaPods } from "../../components/rmq/identity";
 
 describe("identity", () => {
   it("gives every pod of every tier a distinct broker id >= 1, however far tiers scale", () => {
@@ -28,5 +28,20 @@ describe("identity", () => {
       "11": "rmq-meta-1.rmq-meta-headless.mq.svc.cluster.local:1228",
       "12": "rmq-meta-2.rmq-meta-headless.mq.svc.cluster.local:1228",
     });
+  });
+});
+
+describe("meta address slots", () => {
+  it("lists one address for one meta pod (RobustMQ's single-node case), else every ordinal up to 7, else every pod", () => {
+    assert.deepEqual([1, 3, 5, 7, 9].map(metaAddressSlots), [1, 7, 7, 7, 9]);
+    assert.equal(META_ADDRESS_SLOTS, 7);
+  });
+
+  it("keeps meta_addrs the same across a meta scale-out within the slots", () => {
+    const addrs = (replicas: number) =>
+      metaAddrs(metaPods({ statefulSet: "mq-meta", headlessService: "mq-meta-headless", idPrefix: 1, replicas: metaAddressSlots(replicas) }, "ns", "cluster.local"), 1228);
+    assert.deepEqual(addrs(3), addrs(5));
+    assert.deepEqual(addrs(5), addrs(7));
+    assert.notDeepEqual(addrs(7), addrs(9));
   });
 });
