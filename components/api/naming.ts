@@ -9,6 +9,11 @@ interface Labelled {
   labels: Record<string, string>;
 }
 
+/** The RobustMQ container of every pod. */
+export const CONTAINER_NAME = "robustmq";
+/** The data volume's claim template: each pod's PVC is "data-<statefulset>-<ordinal>". */
+export const DATA_VOLUME = "data";
+
 /** Longest component name: every derived name below must fit Kubernetes' limits with it. */
 export const MAX_NAME_LENGTH = 40;
 
@@ -43,6 +48,10 @@ export interface ClusterNames {
   listenerTlsSecret: string;
   listenerCertificateResource: string;
   networkPolicy: (suffix: string) => string;
+  /** ServiceMonitor or PodMonitor of a tier. */
+  monitor: (tier: TierName) => string;
+  /** PrometheusRule holding the alerts. */
+  prometheusRule: string;
   /** Pulumi names of the generated credentials. */
   random: (credential: string) => string;
   /** Pulumi name of the RobustMQImage the cluster builds. */
@@ -65,6 +74,8 @@ export function clusterNames(name: string): ClusterNames {
     listenerCertificateResource: `${name}-listener-certificate`,
     // "-netpol-" keeps the names apart from the Services (<name>-admin, <name>-client).
     networkPolicy: (suffix) => `${name}-netpol-${suffix}`,
+    monitor: (tier) => `${name}-${tier}-monitor`,
+    prometheusRule: `${name}-alerts`,
     random: (credential) => `${name}-${credential}`,
     image: `${name}-image`,
   };
