@@ -150,8 +150,8 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
           severity: "critical",
           summary: "RobustMQ meta tier {{ $labels.namespace }}/{{ $labels.statefulset }} has lost its Raft quorum",
           description:
-            "Only {{ $value }} meta pods are Ready, fewer than a majority of the StatefulSet's replicas: " +
-            "Raft cannot commit, so metadata writes (sessions, subscriptions, topics, offsets, node registration) fail cluster-wide.",
+            "Meta pods Ready: {{ $value }}, fewer than a majority of the StatefulSet's replicas. " +
+            "Raft cannot commit: metadata writes (sessions, subscriptions, topics, offsets, node registration) fail cluster-wide.",
         },
         {
           alert: "RobustMQMetaQuorumAtRisk",
@@ -323,7 +323,7 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
         for: "1h",
         severity: "warning",
         summary: `Certificate {{ $labels.name }} of RobustMQ cluster ${who} expires soon`,
-        description: `The certificate cert-manager keeps in Secret {{ $labels.name }} expires in {{ $value | humanizeDuration }} (threshold ${rules.certificateExpiryDays} days), so it has not been renewed.`,
+        description: `The certificate cert-manager keeps in Secret {{ $labels.name }} expires in {{ $value | humanizeDuration }} (threshold ${rules.certificateExpiryDays} days): cert-manager has not renewed it.`,
       },
     ];
     if (certs.listener !== undefined && brokerTiers.length > 0) {
