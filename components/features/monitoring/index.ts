@@ -10,6 +10,7 @@
 // Rules need the operator (a PrometheusRule) and the `cluster` and `tier` labels only the
 // monitors add, so they default to off in "Annotations" mode and are refused there.
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { MonitoringArgs } from "../../api/features";
 import { ScrapeMode, values } from "../../api/enums";
 import { ResolvedCluster, ResolvedMonitoring } from "../../api/model";
@@ -127,20 +128,26 @@ export function resolveMonitoring(cluster: Pick<ResolvedCluster, "namespace">, a
   };
 }
 
-/** The monitors (one per tier) and the PrometheusRule, as registered (the dashboard is the cluster's to wire). */
+/**
+ * The monitors (one per tier) and the PrometheusRule, as registered (the dashboard is the cluster's
+ * to wire). Never protected, whatever the component's option: they hold nothing the stack cannot
+ * rebuild, and on a protected stack an inherited protect would refuse their deletion, so a change
+ * of scrape mode or turning rules or monitoring off would fail `pulumi up`.
+ */
 export function monitoringResources(cluster: ResolvedCluster, mon: ResolvedMonitoring): FeatureResource[] {
   const out: FeatureResource[] = [];
+  const unprotected = (opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions => ({ ...opts, protect: false });
   for (const tier of cluster.tiers) {
     const manifest = monitorManifest(cluster, tier, mon);
     if (manifest !== undefined) {
       const name = manifest.metadata.name;
-      out.push({ phase: "monitoring", name, kind: manifest.kind, create: (opts) => new k8s.apiextensions.CustomResource(name, manifest, opts) });
+      out.push({ phase: "monitoring", name, kind: manifest.kind, create: (opts) => new k8s.apiextensions.CustomResource(name, manifest, unprotected(opts)) });
     }
   }
   const rule = prometheusRuleManifest(cluster, mon);
   if (rule !== undefined) {
     const name = rule.metadata.name;
-    out.push({ phase: "monitoring", name, kind: rule.kind, create: (opts) => new k8s.apiextensions.CustomResource(name, rule, opts) });
+    out.push({ phase: "monitoring", name, kind: rule.kind, create: (opts) => new k8s.apiextensions.CustomResource(name, rule, unprotected(opts)) });
   }
   return out;
 }
