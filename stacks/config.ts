@@ -117,6 +117,8 @@ export const STACK_CONFIG: readonly StackConfigKey[] = [
     description: "Certificate of the broker's TLS listeners (MQTTS, WSS). Default the image's bundled certificate." },
   { key: "networkPolicy", kind: "object", to: arg("networkPolicy"),
     description: "NetworkPolicies: default deny, then only what the cluster needs. None by default." },
+  { key: "monitoring", kind: "object", to: arg("monitoring"),
+    description: "Prometheus monitoring: ServiceMonitors or PodMonitors (Prometheus Operator) with selectorLabels, alert rules, dashboard. None by default." },
   { key: "logLevel", kind: "string", to: arg("logLevel"),
     description: "Log level of the stdout log, error, warn, info, debug or trace. Default info." },
   { key: "extraConfig", kind: "object", to: arg("extraConfig"),

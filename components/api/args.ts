@@ -8,7 +8,7 @@ import type { RobustMQImageArgs } from "./image-args";
 import { PortArgs, Protocol } from "../rmq/ports";
 import { Topology } from "../rmq/topology";
 import { HostSpread, ImagePullPolicy, LogLevel, ServiceType, ZoneSpread } from "./enums";
-import type { IngressArgs, ListenerTlsArgs, NetworkPolicyArgs, StorageClassArgs } from "./features";
+import type { IngressArgs, ListenerTlsArgs, MonitoringArgs, NetworkPolicyArgs, StorageClassArgs } from "./features";
 
 export { PortArgs };
 
@@ -216,6 +216,12 @@ export interface RobustMQClusterArgs {
   listenerTls?: ListenerTlsArgs;
   /** NetworkPolicies: default deny, then only what the cluster needs. @default none */
   networkPolicy?: NetworkPolicyArgs;
+  /**
+   * Prometheus monitoring: ServiceMonitors or PodMonitors with the cluster's labels, alert rules,
+   * a Grafana dashboard. Needs the Prometheus Operator's CRDs unless scrape is "Annotations".
+   * @default none (the pods still carry prometheus.io/* scrape annotations)
+   */
+  monitoring?: MonitoringArgs;
 }
 
 /** In-cluster (and Ingress) endpoints of the enabled protocols and the admin API. */

@@ -114,6 +114,17 @@ export const IssuerKind = {
 } as const;
 export type IssuerKind = (typeof IssuerKind)[keyof typeof IssuerKind];
 
+/** How Prometheus finds the pods' /metrics (admin HTTP port). */
+export const ScrapeMode = {
+  /** One Prometheus Operator ServiceMonitor per tier, over the tier's headless Service. */
+  ServiceMonitor: "ServiceMonitor",
+  /** One Prometheus Operator PodMonitor per tier, over its pods. */
+  PodMonitor: "PodMonitor",
+  /** No operator objects: a Prometheus that honours the pods' prometheus.io/* annotations. */
+  Annotations: "Annotations",
+} as const;
+export type ScrapeMode = (typeof ScrapeMode)[keyof typeof ScrapeMode];
+
 /** A platform RobustMQImage builds for. */
 export const ImagePlatform = {
   LinuxAmd64: "linux/amd64",

@@ -1,6 +1,6 @@
-// Arguments of the optional features: StorageClass, Ingress, listener TLS, NetworkPolicy.
-// Each is off (or the cluster's default) when its argument is unset.
-import { AzureDiskSku, CertManagerMode, GcePdType, IngressController, IssuerKind, ReclaimPolicy, StoragePreset } from "./enums";
+// Arguments of the optional features: StorageClass, Ingress, listener TLS, NetworkPolicy,
+// monitoring. Each is off (or the cluster's default) when its argument is unset.
+import { AzureDiskSku, CertManagerMode, GcePdType, IngressController, IssuerKind, ReclaimPolicy, ScrapeMode, StoragePreset } from "./enums";
 
 /**
  * StorageClass of the cluster's data volumes. Either `preset` (a class is created) or
@@ -134,4 +134,65 @@ export interface NetworkPolicyArgs {
   ingressControllerNamespaces?: string[];
   /** Egress rules. @default restricted to DNS and the cluster's own pods */
   egress?: EgressArgs;
+}
+
+/**
+ * Monitoring with Prometheus: how the pods' /metrics (admin HTTP port) is scraped, the alert rules
+ * and the Grafana dashboard. The pods carry the prometheus.io/scrape, port and path annotations in
+ * every mode, monitoring set or not: removing them would restart every pod for no gain.
+ */
+export interface MonitoringArgs {
+  /**
+   * "ServiceMonitor" (one per tier, over its headless Service) or "PodMonitor" (one per tier, over
+   * its pods) need the Prometheus Operator's CRDs (monitoring.coreos.com/v1); either adds the
+   * labels `cluster`, `tier`, `namespace` and `pod` to every series. "Annotations" creates no
+   * operator object and relies on a Prometheus that honours the pods' prometheus.io/* annotations.
+   * @default "ServiceMonitor"
+   */
+  scrape?: ScrapeMode;
+  /**
+   * Labels on the ServiceMonitors/PodMonitors and the PrometheusRule, so that a given Prometheus
+   * selects them (its serviceMonitorSelector, podMonitorSelector, ruleSelector), e.g.
+   * { release: "kube-prometheus-stack" }.
+   * @default {}
+   */
+  selectorLabels?: Record<string, string>;
+  /** Scrape interval, a Prometheus duration of at least one second ("30s", "1m"). @default "30s" */
+  interval?: string;
+  /**
+   * Keep the families whose labels grow with topics, clients, sessions and connections (topic_*,
+   * subscribe_*, session_messages_*, connection_messages_*, client_connections_total); they are
+   * dropped at scrape time otherwise.
+   * @default false
+   */
+  keepHighCardinalityMetrics?: boolean;
+  /**
+   * The alert rules, one PrometheusRule (needs the Prometheus Operator; refused with scrape
+   * "Annotations", whose series lack the labels the rules select on).
+   * @default true, false with scrape "Annotations"
+   */
+  rules?: boolean;
+  /**
+   * Days before the expiry of a certificate cert-manager issues for the cluster (listener or
+   * Ingress) that its alert fires.
+   * @default 14
+   */
+  certificateExpiryDays?: number;
+  /**
+   * Where the runbooks are: every alert's runbook_url is this plus "#<alert name in lower case>".
+   * Point it at your copy of docs/runbooks.md, e.g.
+   * "https://github.com/<org>/pulumi-robustmq/blob/v0.1.0/docs/runbooks.md".
+   * @default "docs/runbooks.md" (this repository's, relative)
+   */
+  runbookBaseUrl?: string;
+  /**
+   * A ConfigMap holding the Grafana dashboard, for Grafana's dashboard sidecar. With scrape
+   * "Annotations" the scrape job must add the `cluster` and `tier` labels itself.
+   * @default true, false with scrape "Annotations"
+   */
+  dashboard?: boolean;
+  /** Labels of the dashboard ConfigMap, the ones Grafana's sidecar looks for. @default { grafana_dashboard: "1" } */
+  dashboardLabels?: Record<string, string>;
+  /** Namespace of the dashboard ConfigMap (the sidecar's, when it watches one namespace). @default the cluster's namespace */
+  dashboardNamespace?: string;
 }

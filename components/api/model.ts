@@ -7,7 +7,7 @@ import type { RobustMQImageArgs } from "./image-args";
 import type { ExposedPort, Ports, Protocol } from "../rmq/ports";
 import type { Role, TierName, Topology } from "../rmq/topology";
 import type { ResourceAmounts, Toleration } from "./args";
-import type { CertManagerMode, HostSpread, ImagePullPolicy, IngressController, IssuerKind, ReclaimPolicy, ServiceType, StoragePreset, ZoneSpread } from "./enums";
+import type { CertManagerMode, HostSpread, ImagePullPolicy, IngressController, IssuerKind, ReclaimPolicy, ScrapeMode, ServiceType, StoragePreset, ZoneSpread } from "./enums";
 import type { ClusterNames, TierObjectNames } from "./naming";
 
 /** Apply phases, in order: a resource depends on every resource of every earlier phase. */
@@ -23,6 +23,8 @@ export const Phase = {
   Volumes: "volumes",
   Services: "services",
   Ingress: "ingress",
+  /** ServiceMonitors/PodMonitors, PrometheusRule: they watch the workloads, so they come after them. */
+  Monitoring: "monitoring",
 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 export const PHASES: readonly Phase[] = Object.values(Phase);
@@ -140,12 +142,25 @@ export interface ResolvedNetworkPolicy {
   egress: { restrict: boolean; dnsNamespace?: string } & ResolvedPeers;
 }
 
+export interface ResolvedMonitoring {
+  scrape: ScrapeMode;
+  /** Labels a Prometheus selects the monitors and the rules by. */
+  selectorLabels: Record<string, string>;
+  interval: string;
+  keepHighCardinalityMetrics: boolean;
+  /** The PrometheusRule's settings; undefined when rules are off. */
+  rules?: { certificateExpiryDays: number; runbookBaseUrl: string };
+  /** The Grafana dashboard ConfigMap's settings; undefined when the dashboard is off. */
+  dashboard?: { labels: Record<string, string>; namespace: string };
+}
+
 /** The optional features, resolved; undefined when off. */
 export interface ResolvedFeatures {
   storageClass?: ResolvedStorageClass;
   ingress?: ResolvedIngress;
   listenerTls?: ResolvedListenerTls;
   networkPolicy?: ResolvedNetworkPolicy;
+  monitoring?: ResolvedMonitoring;
 }
 
 export interface ResolvedCluster extends ResolvedFeatures {

@@ -9,6 +9,11 @@ interface Labelled {
   labels: Record<string, string>;
 }
 
+/** The RobustMQ container of every pod. */
+export const CONTAINER_NAME = "robustmq";
+/** The data volume's claim template: each pod's PVC is "data-<statefulset>-<ordinal>". */
+export const DATA_VOLUME = "data";
+
 /** Longest component name: every derived name below must fit Kubernetes' limits with it. */
 export const MAX_NAME_LENGTH = 40;
 
@@ -20,9 +25,6 @@ export interface TierObjectNames {
   /** Pulumi name of the PodDisruptionBudget (its object name equals the StatefulSet's). */
   pdbResource: string;
 }
-
-/** The StatefulSet's volume claim template, mounted at RobustMQ's data path. */
-export const DATA_VOLUME = "data";
 
 /** The claim the StatefulSet controller creates for one pod: "<template>-<statefulset>-<ordinal>". */
 export function dataClaimName(statefulSet: string, ordinal: number): string {
@@ -51,6 +53,12 @@ export interface ClusterNames {
   listenerTlsSecret: string;
   listenerCertificateResource: string;
   networkPolicy: (suffix: string) => string;
+  /** ServiceMonitor or PodMonitor of a tier. */
+  monitor: (tier: TierName) => string;
+  /** ConfigMap holding the Grafana dashboard. */
+  dashboard: string;
+  /** PrometheusRule holding the alerts. */
+  prometheusRule: string;
   /** Pulumi names of the generated credentials. */
   random: (credential: string) => string;
   /** Pulumi name of the RobustMQImage the cluster builds. */
@@ -73,6 +81,9 @@ export function clusterNames(name: string): ClusterNames {
     listenerCertificateResource: `${name}-listener-certificate`,
     // "-netpol-" keeps the names apart from the Services (<name>-admin, <name>-client).
     networkPolicy: (suffix) => `${name}-netpol-${suffix}`,
+    monitor: (tier) => `${name}-${tier}-monitor`,
+    prometheusRule: `${name}-alerts`,
+    dashboard: `${name}-dashboard`,
     random: (credential) => `${name}-${credential}`,
     image: `${name}-image`,
   };

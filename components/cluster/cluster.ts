@@ -23,7 +23,7 @@ export const CLUSTER_TYPE = "robustmq:index:RobustMQCluster";
 /**
  * A RobustMQ cluster on Kubernetes: namespace, credentials, configuration, one StatefulSet per
  * tier with its headless Service and PodDisruptionBudget, client and admin Services and the
- * optional features (StorageClass, NetworkPolicies, listener TLS, Ingress), created in a fixed
+ * optional features (StorageClass, NetworkPolicies, listener TLS, Ingress, monitoring), created in a fixed
  * order (see `plan`).
  */
 export class RobustMQCluster extends pulumi.ComponentResource {
@@ -235,6 +235,8 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   registry.add("services", names.adminService, "Service", (d) =>
     new k8s.core.v1.Service(names.adminService, adminServiceManifest(cluster), opts(d)),
   );
-  // Last: the Ingress routes to the Services above.
+  // The Ingress routes to the Services above.
   addFeatures("ingress");
+  // Last: monitors and alert rules watch everything above.
+  addFeatures("monitoring");
 }

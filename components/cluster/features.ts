@@ -2,6 +2,7 @@
 import { Feature, FeatureName } from "../features/feature";
 import { ingressFeature } from "../features/ingress";
 import { listenerTlsFeature } from "../features/listener-tls";
+import { monitoringFeature } from "../features/monitoring";
 import { networkPolicyFeature } from "../features/network-policy";
 import { storageClassFeature } from "../features/storage-class";
 
@@ -10,4 +11,5 @@ export const FEATURES: ReadonlyArray<Feature<FeatureName>> = [
   networkPolicyFeature,
   listenerTlsFeature,
   ingressFeature,
+  monitoringFeature,
 ] as ReadonlyArray<Feature<FeatureName>>;

@@ -82,7 +82,7 @@ const ARG_FIELDS = [
   "protocols", "ports", "image", "imageBuild", "imagePullPolicy", "imagePullSecrets", "bootstrapGateImage", "security",
   "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
   "logLevel", "extraConfig", "retainVolumes", "clusterDomain", "labels", "podLabels",
-  "storageClass", "ingress", "listenerTls", "networkPolicy",
+  "storageClass", "ingress", "listenerTls", "networkPolicy", "monitoring",
 ] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
 
 const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];
@@ -278,6 +278,15 @@ export function validateClusterArgs(name: string, argsIn: unknown): Problems {
     if (args[feature.arg] !== undefined) {
       c.add(...feature.validate(args[feature.arg], { name, protocols: Array.isArray(protocols) ? protocols : [] }));
     }
+  }
+  // With NetworkPolicies, only the listed admin sources reach /metrics: monitoring without one
+  // would scrape nothing and stay silent.
+  const admin = isRecord(args.networkPolicy) && isRecord(args.networkPolicy.admin) ? args.networkPolicy.admin : undefined;
+  if (isRecord(args.monitoring) && isRecord(args.networkPolicy) && admin === undefined) {
+    c.add(
+      "monitoring: Prometheus must reach /metrics on the admin port, which networkPolicy closes to every source outside the cluster; " +
+        "list Prometheus's namespace in networkPolicy.admin.namespaces (or its addresses in networkPolicy.admin.cidrs)",
+    );
   }
   if (args.clusterDomain !== undefined) {
     c.add(...validateDnsSubdomain("clusterDomain", args.clusterDomain));

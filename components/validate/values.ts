@@ -304,6 +304,27 @@ export function validateBoolean(field: string, value: unknown): Problems {
   return value === undefined || typeof value === "boolean" ? [] : [`${field}: must be true or false, got ${show(value)}`];
 }
 
+const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+const DURATION_MS = [365 * 86400_000, 7 * 86400_000, 86400_000, 3600_000, 60_000, 1000, 1];
+
+/** Milliseconds of a Prometheus duration ("30s", "1m30s": units y w d h m s ms, largest first), or undefined. */
+export function parseDuration(value: string): number | undefined {
+  const m = DURATION.exec(value);
+  if (value === "" || m === null) {
+    return undefined;
+  }
+  return m.slice(1).reduce((ms, n, i) => ms + (n === undefined ? 0 : Number(n) * DURATION_MS[i]), 0);
+}
+
+/** A Prometheus duration of at least `minSeconds`. */
+export function validateDuration(field: string, value: unknown, minSeconds: number): Problems {
+  const ms = typeof value === "string" ? parseDuration(value) : undefined;
+  if (ms === undefined || ms < minSeconds * 1000) {
+    return [`${field}: must be a Prometheus duration of at least ${minSeconds}s such as "30s", "1m" or "1m30s" (units y, w, d, h, m, s, ms, largest first), got ${show(value)}`];
+  }
+  return [];
+}
+
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 

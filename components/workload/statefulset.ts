@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResolvedCluster, ResolvedTier } from "../api/model";
-import { DATA_VOLUME, podLabels, selectorLabels } from "../api/naming";
+import { CONTAINER_NAME, DATA_VOLUME, podLabels, selectorLabels } from "../api/naming";
 import { BROKER_ID_OVERRIDE } from "../rmq/config/env";
 import { CREDENTIALS } from "../rmq/credentials";
 import { brokerIdEnvValue, POD_INDEX_ENV, POD_INDEX_LABEL } from "../rmq/identity";
@@ -16,7 +16,7 @@ import { CONTAINER_SECURITY_CONTEXT, podSecurityContext } from "./security";
 import { spread } from "./spread";
 import { dataClaimTemplate } from "./volumes";
 
-export const CONTAINER_NAME = "robustmq";
+export { CONTAINER_NAME, DATA_VOLUME };
 export const BROKER_IP_ENV = "ROBUSTMQ_BROKER_IP";
 
 /** Env vars of the credentials: each from its Secret key holding a TOML string literal. */
@@ -136,6 +136,11 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
       template: {
         metadata: {
           labels,
+          // The prometheus.io/* annotations stay in every case, monitoring argument or not, in
+          // every scrape mode: a pod template change restarts every pod, and dropping them when
+          // ServiceMonitors take over would buy nothing but that restart (a Prometheus Operator
+          // install does not read them; the alert rules select on labels only the monitors add,
+          // so a second, annotation-driven scrape cannot skew them).
           annotations: {
             "checksum/config": s.configChecksum,
             "checksum/credentials": s.credentialsChecksum,

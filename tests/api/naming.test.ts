@@ -20,6 +20,7 @@ function everything(topology: "split" | "combined"): RobustMQClusterArgs {
     ingress: { host: "mq.example.com", mqttWebsocket: true, tls: { certManager: { issuerName: "le" } } },
     listenerTls: { certManager: { issuerName: "internal" } },
     networkPolicy: { admin: { namespaces: ["monitoring"] } },
+    monitoring: {},
     imageBuild: { version: "v0.4.11", target: "release", registry: { address: "r.example.com" }, repository: "t/rmq", releaseChecksums: { amd64: "a".repeat(64), arm64: "b".repeat(64) } },
   };
 }
@@ -55,12 +56,12 @@ describe("naming", () => {
       const expected = new Set<string>([
         name,
         n.namespaceResource, n.secret, n.configMap, n.clientService, n.adminService, n.storageClassResource,
-        n.ingress, n.ingressCertificateResource, n.listenerCertificateResource, n.image,
+        n.ingress, n.ingressCertificateResource, n.listenerCertificateResource, n.image, n.prometheusRule, n.dashboard,
         ...["default-deny", "internal", "clients", "admin", "egress"].map(n.networkPolicy),
         ...["admin-password", "jwt-secret", "mqtt-username", "mqtt-password"].map(n.random),
         ...tiers.flatMap((t) => {
           const tn = tierNames(name, t);
-          return [tn.statefulSet, tn.headlessService, tn.pdbResource, ...Array.from({ length: 99 }, (_, i) => dataClaimName(tn.statefulSet, i))];
+          return [tn.statefulSet, tn.headlessService, tn.pdbResource, n.monitor(t), ...Array.from({ length: 99 }, (_, i) => dataClaimName(tn.statefulSet, i))];
         }),
       ]);
       const { resources } = await runWithMocks(() => new RobustMQCluster(name, everything(topology)));

@@ -60,6 +60,9 @@ describe("stacks: the exact resources each stack produces", () => {
       "robustmq-netpol-egress",
       "robustmq-netpol-internal",
     ],
+    // staging and prod turn monitoring on: a ServiceMonitor per tier and the alert rules.
+    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": ["robustmq-broker-monitor", "robustmq-engine-monitor", "robustmq-meta-monitor"],
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule": ["robustmq-alerts"],
   };
   // One data claim patch per pod (workload/volumes.ts), named like the claim it grows.
   const claims = (tiers: Record<string, number>) =>
@@ -73,9 +76,10 @@ describe("stacks: the exact resources each stack produces", () => {
       "kubernetes:policy/v1:PodDisruptionBudget": ["robustmq-combined-pdb"],
       [PVC_PATCH]: claims({ "robustmq-combined": 1 }),
     },
-    staging: { ...split, [PVC_PATCH]: claims({ "robustmq-meta": 3, "robustmq-broker": 2, "robustmq-engine": 3 }) },
+    staging: { ...split, "kubernetes:core/v1:ConfigMap": ["robustmq-config", "robustmq-dashboard"], [PVC_PATCH]: claims({ "robustmq-meta": 3, "robustmq-broker": 2, "robustmq-engine": 3 }) },
     prod: {
       ...split,
+      "kubernetes:core/v1:ConfigMap": ["robustmq-config", "robustmq-dashboard"],
       "kubernetes:cert-manager.io/v1:Certificate": ["robustmq-ingress-certificate", "robustmq-listener-certificate"],
       [PVC_PATCH]: claims({ "robustmq-meta": 5, "robustmq-broker": 3, "robustmq-engine": 3 }),
     },
@@ -135,6 +139,12 @@ describe("stacks: the exact resources each stack produces", () => {
     const brokerMounts = container(find(prod, "robustmq-broker")).volumeMounts.map((m: any) => m.mountPath);
     assert.ok(brokerMounts.includes("/etc/robustmq-tls"));
     assert.equal(container(find(prod, "robustmq-meta")).volumeMounts.some((m: any) => m.mountPath === "/etc/robustmq-tls"), false);
+    // Monitoring: none in dev; staging and prod are selected by kube-prometheus-stack's release label.
+    assert.equal(dev.resources.some((r) => r.type.startsWith("kubernetes:monitoring.coreos.com")), false);
+    for (const r of [staging, prod]) {
+      assert.equal(find(r, "robustmq-alerts").inputs.metadata.labels.release, "kube-prometheus-stack");
+      assert.equal(find(r, "robustmq-meta-monitor").inputs.metadata.labels.release, "kube-prometheus-stack");
+    }
     // Images: dev runs the official release, staging/prod the digest they built.
     assert.equal(container(find(dev, "robustmq-combined")).image, "ghcr.io/robustmq/robustmq:v0.4.11");
     assert.match(container(find(prod, "robustmq-broker")).image, /^registry\.example\.com\/platform\/robustmq@sha256:[a-f0-9]{64}$/);

@@ -95,6 +95,16 @@ export const CHANGES: Change[] = [
     },
   },
   { name: "engine scale-in", listed: false, after: { edit: (c) => (c.engineReplicas -= 1) } },
+  // Added: monitoring on, and from ServiceMonitors to PodMonitors, must restart no pod (the pods
+  // keep their prometheus.io annotations in every mode).
+  {
+    name: "enable monitoring",
+    listed: false,
+    // The base (prod) has it: "before" is the base without it, "after" the base.
+    before: { edit: (c) => delete c.monitoring },
+    after: {},
+  },
+  { name: "monitoring with PodMonitors", listed: false, after: { edit: (c) => (c.monitoring = { ...c.monitoring, scrape: "PodMonitor" }) } },
   // Added: routine edits of serving objects and of the other credential.
   { name: "LB source range added", listed: false, after: { edit: (c) => (c.loadBalancerSourceRanges = [...(c.loadBalancerSourceRanges ?? []), "198.51.100.0/24"]) } },
   {

@@ -73,6 +73,7 @@ const SAMPLES: Record<string, { value: unknown; with?: Record<string, unknown> }
   ingress: { value: { host: "mq.sample.example.com", ingressClassName: "nginx" } },
   listenerTls: { value: { certManager: { issuerName: "internal-ca" } } },
   networkPolicy: { value: { admin: { namespaces: ["monitoring"] }, ingressControllerNamespaces: ["ingress-nginx"] } },
+  monitoring: { value: { scrape: "PodMonitor", selectorLabels: { release: "kps" } } },
   logLevel: { value: "trace" },
   extraConfig: { value: { mqtt_runtime: { keep_alive: { max_time: 600 } } } },
   adminUsername: { value: "operator" },

@@ -19,7 +19,7 @@ import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { DATA_VOLUME } from "../../api/naming";
+import { CONTAINER_NAME, DATA_VOLUME } from "../../api/naming";
 import type { Protocol } from "../../rmq/ports";
 import type { Role } from "../../rmq/topology";
 
@@ -30,9 +30,6 @@ export interface DashboardInput {
   tiers: ReadonlyArray<{ name: string; roles: readonly string[] }>;
 }
 
-// A copy of workload/statefulset.ts's CONTAINER_NAME: importing that module would pull Pulumi into
-// this pure one. The dashboard's test holds them equal.
-export const DASHBOARD_CONTAINER_NAME = "robustmq";
 
 /** Grafana's limit on a dashboard uid. */
 export const MAX_DASHBOARD_UID_LENGTH = 40;
@@ -62,7 +59,7 @@ const DATASOURCE: common.DataSourceRef = { type: "prometheus", uid: "${datasourc
 const SERIES = `namespace="$namespace", cluster="$cluster", tier=~"$tier"`;
 // Multi-value variables are interpolated as "(a|b)", which nests inside these groups.
 const PODS = `namespace="$namespace", pod=~"$cluster-($tier)-[0-9]+"`;
-const CONTAINER = `${PODS}, container="${DASHBOARD_CONTAINER_NAME}"`;
+const CONTAINER = `${PODS}, container="${CONTAINER_NAME}"`;
 const CLAIMS = `namespace="$namespace", persistentvolumeclaim=~"${DATA_VOLUME}-$cluster-($tier)-[0-9]+"`;
 const RATE = "[$__rate_interval]";
 
