@@ -12,7 +12,8 @@ import { pdbManifest } from "../workload/disruption";
 import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "../workload/services";
 import { statefulSetManifest } from "../workload/statefulset";
 import { Credentials, credentials, credentialsChecksum, secretData } from "./credentials";
-import { FEATURES } from "./features";
+import { autoscalerOwnedFields } from "../features/autoscaling";
+import { FEATURES, TIER_FEATURES } from "./features";
 import { PHASES, PhasedRegistry } from "./plan";
 import { resolveClusterArgs } from "./resolve";
 
@@ -22,8 +23,8 @@ export const CLUSTER_TYPE = "robustmq:index:RobustMQCluster";
 /**
  * A RobustMQ cluster on Kubernetes: namespace, credentials, configuration, one StatefulSet per
  * tier with its headless Service and PodDisruptionBudget, client and admin Services and the
- * optional features (StorageClass, NetworkPolicies, listener TLS, Ingress), created in a fixed
- * order (see `plan`).
+ * optional features (StorageClass, NetworkPolicies, listener TLS, Ingress, the broker tier's
+ * HorizontalPodAutoscaler), created in a fixed order (see `plan`).
  */
 export class RobustMQCluster extends pulumi.ComponentResource {
   /** Namespace of every object. */
@@ -44,7 +45,7 @@ export class RobustMQCluster extends pulumi.ComponentResource {
   public readonly kafkaBootstrap: pulumi.Output<string | undefined>;
   /** http://<admin service>:<port>. */
   public readonly adminUrl: pulumi.Output<string>;
-  /** Broker ids per tier, in ordinal order. */
+  /** Broker ids per tier, in ordinal order; for an autoscaled tier, every id its pods can have (up to maxReplicas). */
   public readonly brokerIds: pulumi.Output<TierBrokerIds>;
   /** The image the pods run: the image argument, or the built image's digest-pinned reference. */
   public readonly image: pulumi.Output<string>;
@@ -104,7 +105,9 @@ export class RobustMQCluster extends pulumi.ComponentResource {
     this.kafkaBootstrap = pulumi.output(endpoints.kafka);
     this.adminUrl = pulumi.output(endpoints.admin);
     this.brokerIds = pulumi.output(
-      Object.fromEntries(cluster.tiers.map((t) => [t.name, Array.from({ length: t.replicas }, (_, i) => brokerId(t.idPrefix, i))])),
+      Object.fromEntries(
+        cluster.tiers.map((t) => [t.name, Array.from({ length: t.autoscaling?.maxReplicas ?? t.replicas }, (_, i) => brokerId(t.idPrefix, i))]),
+      ),
     );
     this.image = pulumi.output(cluster.image);
     this.adminUsername = pulumi.output(cluster.adminUsername);
@@ -143,10 +146,18 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   // stack cannot rebuild, so they are never protected, whatever the component's option; every
   // object that holds state or serves traffic keeps the inherited protection.
   const derived = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ ...opts(dependsOn), protect: false });
-  const featureResources = FEATURES.flatMap((f) => {
-    const resolved = cluster[f.arg];
-    return resolved === undefined ? [] : f.resources(cluster, resolved as never);
-  });
+  const featureResources = [
+    ...FEATURES.flatMap((f) => {
+      const resolved = cluster[f.arg];
+      return resolved === undefined ? [] : f.resources(cluster, resolved as never);
+    }),
+    ...cluster.tiers.flatMap((tier) =>
+      TIER_FEATURES.flatMap((f) => {
+        const resolved = tier[f.arg];
+        return resolved === undefined ? [] : f.resources(cluster, tier, resolved as never);
+      }),
+    ),
+  ];
   const addFeatures = (phase: string) => {
     for (const r of featureResources.filter((f) => f.phase === phase)) {
       registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)));
@@ -201,11 +212,13 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   const byPhase = [...cluster.tiers].sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
   for (const tier of byPhase) {
     const n = tier.names;
+    // Paths Pulumi stops applying once the object exists, each for a reason of the tier's model.
+    const ignoreChanges = [...autoscalerOwnedFields(tier)];
     registry.add(tier.phase, n.statefulSet, "StatefulSet", (d) =>
       new k8s.apps.v1.StatefulSet(
         n.statefulSet,
         statefulSetManifest({ cluster, tier, configChecksum: files.checksums.get(tier.name) as string, credentialsChecksum: checksum }),
-        opts(d),
+        { ...opts(d), ignoreChanges },
       ),
     );
     registry.add(tier.phase, n.pdbResource, "PodDisruptionBudget", (d) =>
@@ -219,6 +232,8 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   registry.add("services", names.adminService, "Service", (d) =>
     new k8s.core.v1.Service(names.adminService, adminServiceManifest(cluster), opts(d)),
   );
+  // The broker autoscaler, once the StatefulSet it targets is Ready.
+  addFeatures("services");
   // Last: the Ingress routes to the Services above.
   addFeatures("ingress");
 }

@@ -1,5 +1,6 @@
 // The optional features, in the order their patches apply and their resources register.
-import { Feature, FeatureName } from "../features/feature";
+import { autoscalingFeature } from "../features/autoscaling";
+import { Feature, FeatureName, TierFeature, TierFeatureName } from "../features/feature";
 import { ingressFeature } from "../features/ingress";
 import { listenerTlsFeature } from "../features/listener-tls";
 import { networkPolicyFeature } from "../features/network-policy";
@@ -11,3 +12,6 @@ export const FEATURES: ReadonlyArray<Feature<FeatureName>> = [
   listenerTlsFeature,
   ingressFeature,
 ] as ReadonlyArray<Feature<FeatureName>>;
+
+/** Features switched on by a tier's own arguments. */
+export const TIER_FEATURES: ReadonlyArray<TierFeature<TierFeatureName>> = [autoscalingFeature];
