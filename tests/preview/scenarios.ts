@@ -21,6 +21,13 @@ export interface Change {
   listed: boolean;
   before?: Side;
   after: Side;
+  /**
+   * Pod counts of StatefulSets (by object name) that differ live from the program, as a `pulumi
+   * refresh` before the preview records them in the state: what the autoscaler set.
+   */
+  liveReplicas?: Record<string, number>;
+  /** The objects ("Kind/name") the plan changes, exactly; unset: at least one. */
+  only?: string[];
 }
 
 export const BASE_STACK = "prod";
@@ -38,7 +45,14 @@ export const CHANGES: Change[] = [
       },
     },
   },
-  { name: "broker scale-out", listed: true, after: { edit: (c) => (c.brokerReplicas += 1) } },
+  {
+    // prod's broker count is the autoscaler's: a scale-out is asked for by raising its floor, and
+    // only the HPA changes (the StatefulSet's count is no longer applied).
+    name: "broker scale-out",
+    listed: true,
+    after: { edit: (c) => (c.brokerAutoscaling.minReplicas += 1) },
+    only: ["HorizontalPodAutoscaler/robustmq-broker"],
+  },
   { name: "engine scale-out", listed: true, after: { edit: (c) => (c.engineReplicas += 1) } },
   { name: "meta scale-out", listed: true, after: { edit: (c) => (c.metaReplicas += 2) } },
   {
@@ -79,6 +93,28 @@ export const CHANGES: Change[] = [
         c.imageBuild.version = "v0.4.12";
         c.imageBuild.context = `https://github.com/robustmq/robustmq.git#${sha}`;
         c.imageBuild.gitSha = sha;
+      },
+    },
+  },
+  // Added: the autoscaler at work, and a change of its bounds.
+  { name: "autoscaler changed the broker replicas", listed: false, after: {}, liveReplicas: { "robustmq-broker": 7 }, only: [] },
+  {
+    name: "user changes autoscaling max",
+    listed: false,
+    after: { edit: (c) => (c.brokerAutoscaling.maxReplicas = 12) },
+    only: ["HorizontalPodAutoscaler/robustmq-broker"],
+  },
+  {
+    // The StatefulSet is updated for another reason while the autoscaler holds 7 brokers: the
+    // apply must keep 7 (pulumi/pulumi-kubernetes#2542 was this case).
+    name: "version bump, autoscaler at 7 brokers",
+    listed: false,
+    liveReplicas: { "robustmq-broker": 7 },
+    after: {
+      edit: (c) => {
+        c.imageBuild.version = "v0.4.12";
+        c.imageBuild.context = "https://github.com/robustmq/robustmq.git#v0.4.12";
+        delete c.imageBuild.gitSha;
       },
     },
   },
