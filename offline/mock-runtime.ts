@@ -7,6 +7,8 @@ export interface Registered {
   type: string;
   name: string;
   inputs: Record<string, any>;
+  /** The resource's ignoreChanges option, as the engine receives it. */
+  ignoreChanges: string[];
 }
 
 /** Value every generated random secret takes under mocks: recognisable, so tests can look for leaks. */
@@ -68,12 +70,31 @@ export function runWithMocks<T>(program: () => T, options: MockRunOptions = {}):
   return run;
 }
 
+/**
+ * Options the mock's newResource is not given: read from the registration request on its way to
+ * the mock monitor (the same request a real engine gets), per type and name in arrival order.
+ */
+function captureIgnoreChanges(): Map<string, string[][]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
+  const seen = new Map<string, string[][]>();
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: unknown) => {
+    const key = `${req.getType()}::${req.getName()}`;
+    seen.set(key, [...(seen.get(key) ?? []), req.getIgnorechangesList()]);
+    return original(req, callback);
+  };
+  return seen;
+}
+
 async function runAlone<T>(program: () => T, options: MockRunOptions): Promise<{ resources: Registered[]; result: T }> {
   const resources: Registered[] = [];
+  let ignored = new Map<string, string[][]>();
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const pending = ignored.get(`${args.type}::${args.name}`) ?? [];
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, ignoreChanges: [...(pending.shift() ?? [])] });
         const state: Record<string, any> = { ...args.inputs };
         if (args.type === "random:index/randomPassword:RandomPassword" || args.type === "random:index/randomString:RandomString") {
           const length = Number(args.inputs.length ?? 16);
@@ -91,6 +112,7 @@ async function runAlone<T>(program: () => T, options: MockRunOptions): Promise<{
     options.stack ?? "test",
     options.preview ?? false,
   );
+  ignored = captureIgnoreChanges();
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
   const result = program();
   await waitForRPCs();

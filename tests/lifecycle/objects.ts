@@ -17,21 +17,31 @@ export interface Deployment {
   plan: PlanStep[];
   /** Pulumi logical name -> the object's inputs (a Kubernetes manifest), deep-copied. */
   objects: Map<string, any>;
+  /** Pulumi logical name -> the resource's ignoreChanges option (absent: none). */
+  ignoreChanges: Map<string, string[]>;
 }
 
 /** Builds a Deployment from a mock run. Copies, so a variant can mutate it freely. */
 export function deploymentOf(resources: Registered[], plan: ReadonlyArray<PlanStep>): Deployment {
   const objects = new Map<string, any>();
+  const ignoreChanges = new Map<string, string[]>();
   for (const r of resources) {
     if (r.type.startsWith("kubernetes:")) {
       objects.set(r.name, clone(r.inputs));
+      if (r.ignoreChanges.length > 0) {
+        ignoreChanges.set(r.name, [...r.ignoreChanges]);
+      }
     }
   }
-  return { plan: plan.map((p) => ({ ...p, dependsOn: [...p.dependsOn] })), objects };
+  return { plan: plan.map((p) => ({ ...p, dependsOn: [...p.dependsOn] })), objects, ignoreChanges };
 }
 
 export function copyDeployment(d: Deployment): Deployment {
-  return { plan: d.plan.map((p) => ({ ...p, dependsOn: [...p.dependsOn] })), objects: new Map([...d.objects].map(([k, v]) => [k, clone(v)])) };
+  return {
+    plan: d.plan.map((p) => ({ ...p, dependsOn: [...p.dependsOn] })),
+    objects: new Map([...d.objects].map(([k, v]) => [k, clone(v)])),
+    ignoreChanges: new Map([...d.ignoreChanges].map(([k, v]) => [k, [...v]])),
+  };
 }
 
 export function objectsOfKind(d: Deployment, kind: string): Array<[string, any]> {

@@ -13,10 +13,19 @@
 // Diffs: a ConfigMap whose data changes is replaced (the provider's default without
 // enableConfigMapMutable), delete-before-replace since it is named; a StatefulSet whose immutable
 // fields change is replaced the same way (its pods go with it); everything else is updated.
+// A resource's ignoreChanges paths are left out of its diff. The diff is against the previous
+// program's objects, or with `refresh` against the live ones (what `pulumi up --refresh` compares).
+// Resources the new program no longer has are deleted once every other step is done.
+// Updates are Server-Side Apply: a StatefulSet's spec.replicas follows the provider's handling of
+// ignored fields (preview/k8s-rules.ts appliedOnUpdate) and the API server's field ownership
+// (ssa.ts), so an apply can conflict with the autoscaler's claim on it; `force` is the provider's
+// enablePatchForce. Every other field is written as the program has it.
 import type { Deployment, PlanStep } from "./objects";
 import type { World } from "./world";
+import { appliedOnUpdate, PULUMI_MANAGER } from "../preview/k8s-rules";
 import { parseWaitFor, waitForSatisfied } from "./jsonpath";
-import { selects, stableJson } from "./util";
+import { applyField } from "./ssa";
+import { clone, selects, stableJson } from "./util";
 
 export const DEFAULT_AWAIT_SECONDS = 600;
 const SETTLE_SECONDS = 10;
@@ -35,10 +44,28 @@ export interface ApplyStep {
 
 const STS_IMMUTABLE = ["selector", "serviceName", "podManagementPolicy", "volumeClaimTemplates"];
 
-function diff(kind: string, before: any, after: any): Op {
-  if (before === undefined) {
+/** A copy of `o` without the ignoreChanges paths (dotted, no array segments). */
+function withoutIgnored(o: any, ignore: string[]): any {
+  if (o === undefined || ignore.length === 0) {
+    return o;
+  }
+  const out = clone(o);
+  for (const path of ignore) {
+    const parts = path.split(".");
+    const parent = parts.slice(0, -1).reduce((v: any, k) => (v === undefined || v === null ? undefined : v[k]), out);
+    if (parent !== undefined && parent !== null) {
+      delete parent[parts[parts.length - 1]];
+    }
+  }
+  return out;
+}
+
+function diff(kind: string, beforeIn: any, afterIn: any, ignore: string[]): Op {
+  if (beforeIn === undefined) {
     return "create";
   }
+  const before = withoutIgnored(beforeIn, ignore);
+  const after = withoutIgnored(afterIn, ignore);
   if (stableJson(before) === stableJson(after)) {
     return "same";
   }
@@ -51,26 +78,52 @@ function diff(kind: string, before: any, after: any): Op {
   return "update";
 }
 
+export interface UpOptions {
+  /** Diff against the live objects (`pulumi up --refresh`), not the previous program's. */
+  refresh?: boolean;
+  /** The provider's enablePatchForce (PULUMI_K8S_ENABLE_PATCH_FORCE=true): applies take conflicting fields. */
+  force?: boolean;
+}
+
 export class PulumiUp {
   readonly steps: ApplyStep[];
   private readonly endpointSig = new Map<string, { sig: string; since: number }>();
   /** StatefulSets whose await finished before the roll-out their spec asks for was done (model truth). */
   readonly premature: string[] = [];
+  /** Objects of the previous program the new one no longer has, deleted last. */
+  private readonly removed: any[];
+  private removedDone = false;
 
-  constructor(private readonly w: World, readonly desired: Deployment, previous?: Deployment) {
+  constructor(
+    private readonly w: World,
+    readonly desired: Deployment,
+    previous?: Deployment,
+    private readonly options: UpOptions = {},
+  ) {
+    const before = (name: string) => {
+      const prev = previous?.objects.get(name);
+      const body = desired.objects.get(name);
+      const live = body === undefined ? undefined : w.getObject(body.kind, body.metadata?.namespace, body.metadata?.name);
+      return options.refresh && live !== undefined ? live : prev;
+    };
     this.steps = desired.plan.map((entry) => ({
       entry,
-      op: diff(entry.kind, previous?.objects.get(entry.name), desired.objects.get(entry.name)),
+      op: diff(entry.kind, before(entry.name), desired.objects.get(entry.name), desired.ignoreChanges.get(entry.name) ?? []),
       state: "pending",
     }));
+    this.removed = [...(previous?.objects ?? new Map()).entries()].filter(([name]) => !desired.objects.has(name)).map(([, o]) => o);
     w.onTick(() => this.tick());
   }
 
   get finished(): boolean {
-    return this.steps.every((s) => s.state === "done" || s.state === "failed" || (s.state === "pending" && this.blocked(s)));
+    const stepsOver = this.steps.every((s) => s.state === "done" || s.state === "failed" || (s.state === "pending" && this.blocked(s)));
+    return stepsOver && (this.removedDone || !this.succeededSteps);
+  }
+  private get succeededSteps(): boolean {
+    return this.steps.every((s) => s.state === "done");
   }
   get succeeded(): boolean {
-    return this.steps.every((s) => s.state === "done");
+    return this.succeededSteps && this.removedDone;
   }
   get failures(): ApplyStep[] {
     return this.steps.filter((s) => s.state === "failed");
@@ -92,6 +145,34 @@ export class PulumiUp {
     return s.entry.dependsOn.every((d) => this.dep(d)?.state !== "pending" && this.dep(d)?.state !== "running" && this.dep(d)?.state !== "deleting" && this.dep(d)?.state !== "failed");
   }
 
+  /**
+   * Creates or updates one object; an error when the API server refuses the apply. A created
+   * StatefulSet's spec.replicas is Pulumi's; an update's follows appliedOnUpdate and ssa.ts.
+   */
+  private apply(s: ApplyStep, body: any): string | undefined {
+    const sts = body.kind === "StatefulSet" ? this.w.statefulSets.get(`${body.metadata.namespace}/${body.metadata.name}`) : undefined;
+    const live = sts === undefined ? undefined : this.w.getObject("StatefulSet", body.metadata.namespace, body.metadata.name);
+    if (sts === undefined || live === undefined || sts.deleted || s.op === "create") {
+      this.w.putObject(body);
+      return undefined;
+    }
+    const ignore = this.desired.ignoreChanges.get(s.entry.name) ?? [];
+    const sent = appliedOnUpdate(body, live, ignore, { "spec.replicas": [...sts.replicasOwners] });
+    const field = applyField(sent.spec?.replicas, live.spec?.replicas, sts.replicasOwners, PULUMI_MANAGER, this.options.force === true);
+    if (field.conflicts.length > 0) {
+      return `Server-Side Apply field conflict: conflict with ${field.conflicts.map((m) => `"${m}"`).join(", ")}: .spec.replicas`;
+    }
+    const written = clone(sent);
+    if (field.value === undefined) {
+      delete written.spec.replicas;
+    } else {
+      written.spec.replicas = field.value;
+    }
+    this.w.putObject(written);
+    sts.replicasOwners = field.owners;
+    return undefined;
+  }
+
   private tick(): void {
     for (const s of this.steps) {
       const body = this.desired.objects.get(s.entry.name);
@@ -107,7 +188,13 @@ export class PulumiUp {
           s.state = "deleting";
           continue;
         }
-        this.w.putObject(body);
+        const error = this.apply(s, body);
+        if (error !== undefined) {
+          s.state = "failed";
+          s.finishedAt = this.w.t;
+          s.error = error;
+          continue;
+        }
         s.state = "running";
       } else if (s.state === "deleting") {
         const gone = body.kind !== "StatefulSet" || this.w.podsOf({ namespace: body.metadata.namespace, name: body.metadata.name } as any).length === 0;
@@ -141,6 +228,12 @@ export class PulumiUp {
           s.error = `timed out after ${this.timeout(body)} s`;
         }
       }
+    }
+    if (!this.removedDone && this.succeededSteps) {
+      for (const o of this.removed) {
+        this.w.deleteObject(o.kind, o.metadata?.namespace, o.metadata.name);
+      }
+      this.removedDone = true;
     }
   }
 
