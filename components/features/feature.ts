@@ -1,14 +1,15 @@
 // The contract every optional feature implements (storage class, ingress, listener TLS, network
-// policy; monitoring comes next as one file). The cluster calls each step once: validate the
-// argument with every other problem, resolve it into the model, register its resources in their
-// apply phase, and merge its patch into the tiers it concerns. A feature switched on per tier
-// (broker autoscaling) implements TierFeature, the same steps for one tier.
+// policy; monitoring and autoscaling come next as one file each). The cluster calls each step
+// once: validate the argument with every other problem, resolve it into the model, register its
+// resources in their apply phase, and merge its patch into the tiers it concerns.
 import type * as pulumi from "@pulumi/pulumi";
-import type { ResourceAmounts, RobustMQClusterArgs, TierArgs } from "../api/args";
-import type { Phase, ResolvedCluster, ResolvedFeatures, ResolvedTier, ResolvedTierFeatures, TierPatch } from "../api/model";
+import type { RobustMQClusterArgs } from "../api/args";
+import type { Phase, ResolvedCluster, ResolvedFeatures, ResolvedTier, TierPatch } from "../api/model";
 import type { Protocol } from "../rmq/ports";
-import type { TierKind } from "../rmq/topology";
 import type { Problems } from "../validate/values";
+import type { ResourceAmounts, TierArgs } from "../api/args";
+import type { ResolvedTierFeatures } from "../api/model";
+import type { TierKind } from "../rmq/topology";
 
 export type FeatureName = keyof ResolvedFeatures & keyof RobustMQClusterArgs;
 
@@ -41,7 +42,8 @@ export interface Feature<N extends FeatureName> {
 }
 
 /**
- * A feature whose argument is a field of one tier's arguments (`broker.autoscaling`), not of
+ * A feature switched on per tier implements this: the same steps as Feature, for one tier.
+ * Its argument is a field of one tier's arguments (`broker.autoscaling`), not of
  * RobustMQClusterArgs. Feature.arg names a cluster argument and ResolvedFeatures holds
  * cluster-wide models; a tier field fits neither without pretending, so tier features have this
  * contract of their own: the argument is read from each tier, validated knowing that tier, and
