@@ -125,7 +125,26 @@ export async function renderStack(stack: string, stackDir?: string): Promise<Ren
     const seq = String(files.length).padStart(2, "0");
     files.push({ file: `${seq}-${String(object.kind).toLowerCase()}-${object.metadata.name}.yaml`, object });
   }
+  leaveCountsToAutoscalers(files.map((f) => f.object));
   return { files, secrets, resources };
+}
+
+/**
+ * A workload a HorizontalPodAutoscaler targets is written without spec.replicas. Pulumi keeps the
+ * count in its inputs and ignores it after creation (features/autoscaling.ts); a manifest has no
+ * "after creation", and kubectl apply or a GitOps sync of a count would scale the tier back on
+ * every apply. Without it a new workload starts at 1 pod and the autoscaler raises it to
+ * minReplicas at its next sync, with no metric needed below the floor.
+ */
+export function leaveCountsToAutoscalers(objects: Array<Record<string, any>>): void {
+  for (const hpa of objects.filter((o) => o.kind === "HorizontalPodAutoscaler")) {
+    const ref = hpa.spec?.scaleTargetRef ?? {};
+    const ns = hpa.metadata?.namespace;
+    const target = objects.find((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.metadata?.name === ref.name && o.metadata?.namespace === ns);
+    if (target?.spec !== undefined) {
+      delete target.spec.replicas;
+    }
+  }
 }
 
 export function secretsNote(stack: string, secrets: RenderResult["secrets"]): string {

@@ -77,6 +77,8 @@ export const STACK_CONFIG: readonly StackConfigKey[] = [
     description: "Split topology, broker nodes. Default 2." },
   { key: "engineReplicas", kind: "integer", to: arg("engine.replicas"),
     description: "Split topology, storage engine nodes. Default 3." },
+  { key: "brokerAutoscaling", kind: "object", to: arg("broker.autoscaling"),
+    description: "Split topology, a HorizontalPodAutoscaler owns the broker count (AutoscalingArgs: minReplicas, maxReplicas, targetCpuUtilization, ...); brokerReplicas must then be unset. None by default." },
   { key: "storageSize", kind: "string", to: arg("combined.storageSize"),
     description: "Combined topology, data volume size per node (Kubernetes quantity). Default 10Gi." },
   { key: "metaStorageSize", kind: "string", to: arg("meta.storageSize"),

@@ -8,7 +8,7 @@ import type { RobustMQImageArgs } from "./image-args";
 import { PortArgs, Protocol } from "../rmq/ports";
 import { Topology } from "../rmq/topology";
 import { HostSpread, ImagePullPolicy, LogLevel, ServiceType, ZoneSpread } from "./enums";
-import type { IngressArgs, ListenerTlsArgs, MonitoringArgs, NetworkPolicyArgs, StorageClassArgs } from "./features";
+import type { AutoscalingArgs, IngressArgs, ListenerTlsArgs, MonitoringArgs, NetworkPolicyArgs, StorageClassArgs } from "./features";
 
 export { PortArgs };
 
@@ -61,6 +61,7 @@ export interface Toleration {
 export interface TierArgs {
   /**
    * Pods in the tier. Meta-carrying tiers (meta, combined) need an odd number so Raft keeps a majority.
+   * Leave it unset with `autoscaling`: the autoscaler owns the count then.
    * @default combined 1, meta 3, broker 2, engine 3
    */
   replicas?: number;
@@ -91,9 +92,18 @@ export interface TierArgs {
    * 0 (every pod updates) to replicas (none does). `pulumi up` then waits only for the pods at
    * and above the partition (see the README's "Canary roll-outs"; needs the Kubernetes provider
    * 4.24.0 or later when above 0).
+   * With `autoscaling`, from 0 to autoscaling.maxReplicas (maxReplicas holds every pod, whatever
+   * the autoscaler does).
    * @default 0
    */
   partition?: number;
+  /**
+   * Broker tier only: a HorizontalPodAutoscaler owns the pod count (see the README's "Autoscaling
+   * (brokers)"). Refused for the meta, engine and combined tiers: their pods vote in Raft or hold
+   * topic data, which no autoscaler may remove.
+   * @default none: the tier runs `replicas` pods
+   */
+  autoscaling?: AutoscalingArgs;
 }
 
 /** The Service clients connect to (the broker-role pods). */

@@ -1,5 +1,6 @@
 // Arguments of the optional features: StorageClass, Ingress, listener TLS, NetworkPolicy,
-// monitoring. Each is off (or the cluster's default) when its argument is unset.
+// monitoring, and broker autoscaling (a TierArgs field). Each is off (or the cluster's default)
+// when its argument is unset.
 import { AzureDiskSku, CertManagerMode, GcePdType, IngressController, IssuerKind, ReclaimPolicy, ScrapeMode, StoragePreset } from "./enums";
 
 /**
@@ -195,4 +196,47 @@ export interface MonitoringArgs {
   dashboardLabels?: Record<string, string>;
   /** Namespace of the dashboard ConfigMap (the sidecar's, when it watches one namespace). @default the cluster's namespace */
   dashboardNamespace?: string;
+}
+
+/**
+ * A HorizontalPodAutoscaler (autoscaling/v2) for the broker tier: it owns the tier's pod count
+ * between minReplicas and maxReplicas, and the component stops applying `replicas` to the
+ * StatefulSet (see the README's "Autoscaling (brokers)"). Resource targets need metrics-server;
+ * connectionsPerPod needs a custom-metrics adapter (e.g. prometheus-adapter) serving the metric.
+ */
+export interface AutoscalingArgs {
+  /** Fewest broker pods, and the count a new tier starts with. @default 2 */
+  minReplicas?: number;
+  /** Most broker pods, at most 99: a capacity and cost decision, so it has no default. @default none (required) */
+  maxReplicas: number;
+  /** Average CPU use the autoscaler aims for, as a percentage of the pods' CPU request (1 to 100). @default 70 */
+  targetCpuUtilization?: number;
+  /**
+   * Average memory use to aim for, as a percentage of the pods' memory request; below the memory
+   * limit. Memory a broker has taken is rarely given back, so this scales out but seldom in.
+   * @default none: memory is not a scaling signal
+   */
+  targetMemoryUtilization?: number;
+  /**
+   * Average MQTT connections per broker pod to aim for (a Pods metric read from the custom metrics
+   * API). Without an adapter serving the metric the autoscaler still scales out on CPU, never in.
+   * @default none: connections are not a scaling signal
+   */
+  connectionsPerPod?: number;
+  /**
+   * Name of the connections metric as the custom metrics API serves it. RobustMQ's own gauge on
+   * /metrics is `mqtt_connections_count` (one value per broker: its live MQTT connections).
+   * @default "mqtt_connections_count"
+   */
+  connectionsMetric?: string;
+  /**
+   * Seconds the autoscaler looks back before removing pods (it takes the highest count recommended
+   * in that window), so a connection storm that passes does not shrink the tier and grow it again.
+   * @default 300
+   */
+  scaleDownStabilizationSeconds?: number;
+  /** Most pods removed per scaleDownPeriodSeconds: every removed broker drops its clients at once. @default 1 */
+  scaleDownPods?: number;
+  /** Period of the scale-down limit, in seconds (1 to 1800). @default 60 */
+  scaleDownPeriodSeconds?: number;
 }

@@ -57,7 +57,17 @@ export interface MetaPod {
   host: string;
 }
 
-export interface ResolvedTier {
+/** The features a tier's own arguments switch on, resolved; undefined when off. */
+export interface ResolvedTierFeatures {
+  /**
+   * Set when a HorizontalPodAutoscaler owns the tier's pod count: `replicas` is then only the count
+   * a new StatefulSet starts with (minReplicas), and the StatefulSet leaves spec.replicas alone
+   * after creation (features/autoscaling.ts says how).
+   */
+  autoscaling?: ResolvedAutoscaling;
+}
+
+export interface ResolvedTier extends ResolvedTierFeatures {
   name: TierName;
   roles: Role[];
   idPrefix: number;
@@ -87,6 +97,21 @@ export interface ResolvedTier {
   volumeRetention: { whenDeleted: "Retain" | "Delete"; whenScaled: "Retain" | "Delete" };
   /** What the optional features add to this tier, in feature order. */
   patches: TierPatch[];
+}
+
+export interface ResolvedAutoscaling {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Percent of the CPU request. */
+  targetCpuUtilization: number;
+  /** Percent of the memory request; undefined: memory is not a signal. */
+  targetMemoryUtilization?: number;
+  /** Average of `connectionsMetric` per pod; undefined: connections are not a signal. */
+  connectionsPerPod?: number;
+  connectionsMetric: string;
+  scaleDownStabilizationSeconds: number;
+  scaleDownPods: number;
+  scaleDownPeriodSeconds: number;
 }
 
 export interface ResolvedIssuer {

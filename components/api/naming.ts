@@ -24,6 +24,8 @@ export interface TierObjectNames {
   pdb: string;
   /** Pulumi name of the PodDisruptionBudget (its object name equals the StatefulSet's). */
   pdbResource: string;
+  /** Pulumi name of the HorizontalPodAutoscaler of an autoscaled tier (its object name equals the StatefulSet's). */
+  autoscalerResource: string;
 }
 
 /** The claim the StatefulSet controller creates for one pod: "<template>-<statefulset>-<ordinal>". */
@@ -33,7 +35,13 @@ export function dataClaimName(statefulSet: string, ordinal: number): string {
 
 export function tierNames(cluster: string, tier: TierName): TierObjectNames {
   const statefulSet = `${cluster}-${tier}`;
-  return { statefulSet, headlessService: `${statefulSet}-headless`, pdb: statefulSet, pdbResource: `${statefulSet}-pdb` };
+  return {
+    statefulSet,
+    headlessService: `${statefulSet}-headless`,
+    pdb: statefulSet,
+    pdbResource: `${statefulSet}-pdb`,
+    autoscalerResource: `${statefulSet}-hpa`,
+  };
 }
 
 /** Names of the cluster's objects. Pulumi names equal object names unless a `*Resource` says otherwise. */

@@ -13,7 +13,8 @@ import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } 
 import { statefulSetManifest } from "../workload/statefulset";
 import { dataClaimPatches } from "../workload/volumes";
 import { Credentials, credentials, credentialsChecksum, secretData } from "./credentials";
-import { FEATURES } from "./features";
+import { autoscalerOwnedFields } from "../features/autoscaling";
+import { FEATURES, TIER_FEATURES } from "./features";
 import { PHASES, PhasedRegistry } from "./plan";
 import { resolveClusterArgs } from "./resolve";
 
@@ -23,8 +24,8 @@ export const CLUSTER_TYPE = "robustmq:index:RobustMQCluster";
 /**
  * A RobustMQ cluster on Kubernetes: namespace, credentials, configuration, one StatefulSet per
  * tier with its headless Service and PodDisruptionBudget, client and admin Services and the
- * optional features (StorageClass, NetworkPolicies, listener TLS, Ingress, monitoring), created in a fixed
- * order (see `plan`).
+ * optional features (StorageClass, NetworkPolicies, listener TLS, Ingress, monitoring, the broker
+ * tier's HorizontalPodAutoscaler), created in a fixed order (see `plan`).
  */
 export class RobustMQCluster extends pulumi.ComponentResource {
   /** Namespace of every object. */
@@ -45,7 +46,7 @@ export class RobustMQCluster extends pulumi.ComponentResource {
   public readonly kafkaBootstrap: pulumi.Output<string | undefined>;
   /** http://<admin service>:<port>. */
   public readonly adminUrl: pulumi.Output<string>;
-  /** Broker ids per tier, in ordinal order. */
+  /** Broker ids per tier, in ordinal order; for an autoscaled tier, every id its pods can have (up to maxReplicas). */
   public readonly brokerIds: pulumi.Output<TierBrokerIds>;
   /** The image the pods run: the image argument, or the built image's digest-pinned reference. */
   public readonly image: pulumi.Output<string>;
@@ -105,7 +106,9 @@ export class RobustMQCluster extends pulumi.ComponentResource {
     this.kafkaBootstrap = pulumi.output(endpoints.kafka);
     this.adminUrl = pulumi.output(endpoints.admin);
     this.brokerIds = pulumi.output(
-      Object.fromEntries(cluster.tiers.map((t) => [t.name, Array.from({ length: t.replicas }, (_, i) => brokerId(t.idPrefix, i))])),
+      Object.fromEntries(
+        cluster.tiers.map((t) => [t.name, Array.from({ length: t.autoscaling?.maxReplicas ?? t.replicas }, (_, i) => brokerId(t.idPrefix, i))]),
+      ),
     );
     this.image = pulumi.output(cluster.image);
     this.adminUsername = pulumi.output(cluster.adminUsername);
@@ -144,10 +147,18 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   // stack cannot rebuild, so they are never protected, whatever the component's option; every
   // object that holds state or serves traffic keeps the inherited protection.
   const derived = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ ...opts(dependsOn), protect: false });
-  const featureResources = FEATURES.flatMap((f) => {
-    const resolved = cluster[f.arg];
-    return resolved === undefined ? [] : f.resources(cluster, resolved as never);
-  });
+  const featureResources = [
+    ...FEATURES.flatMap((f) => {
+      const resolved = cluster[f.arg];
+      return resolved === undefined ? [] : f.resources(cluster, resolved as never);
+    }),
+    ...cluster.tiers.flatMap((tier) =>
+      TIER_FEATURES.flatMap((f) => {
+        const resolved = tier[f.arg];
+        return resolved === undefined ? [] : f.resources(cluster, tier, resolved as never);
+      }),
+    ),
+  ];
   const addFeatures = (phase: string) => {
     for (const r of featureResources.filter((f) => f.phase === phase)) {
       registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)));
@@ -202,14 +213,16 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   const byPhase = [...cluster.tiers].sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
   for (const tier of byPhase) {
     const n = tier.names;
+    // Paths Pulumi stops applying once the object exists. The claim templates: Kubernetes refuses
+    // any change to them and the provider would replace the StatefulSet instead, taking the tier
+    // down; sizes reach the claims through the patches of the volumes phase (workload/volumes.ts).
+    // An autoscaled tier's pod count is the HPA's (features/autoscaling.ts).
+    const ignoreChanges = ["spec.volumeClaimTemplates", ...autoscalerOwnedFields(tier)];
     registry.add(tier.phase, n.statefulSet, "StatefulSet", (d) =>
       new k8s.apps.v1.StatefulSet(
         n.statefulSet,
         statefulSetManifest({ cluster, tier, configChecksum: files.checksums.get(tier.name) as string, credentialsChecksum: checksum }),
-        // Kubernetes refuses any change to the claim templates and the provider would replace the
-        // StatefulSet instead, taking the tier down: sizes reach the claims through the patches
-        // of the volumes phase (workload/volumes.ts).
-        { ...opts(d), ignoreChanges: ["spec.volumeClaimTemplates"] },
+        { ...opts(d), ignoreChanges },
       ),
     );
     registry.add(tier.phase, n.pdbResource, "PodDisruptionBudget", (d) =>
@@ -235,7 +248,9 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   registry.add("services", names.adminService, "Service", (d) =>
     new k8s.core.v1.Service(names.adminService, adminServiceManifest(cluster), opts(d)),
   );
-  // The Ingress routes to the Services above.
+  // The broker autoscaler, once the StatefulSet it targets is Ready.
+  addFeatures("services");
+  // Last: the Ingress routes to the Services above.
   addFeatures("ingress");
   // Last: monitors and alert rules watch everything above.
   addFeatures("monitoring");

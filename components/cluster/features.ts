@@ -1,5 +1,6 @@
 // The optional features, in the order their patches apply and their resources register.
-import { Feature, FeatureName } from "../features/feature";
+import { autoscalingFeature } from "../features/autoscaling";
+import { Feature, FeatureName, TierFeature, TierFeatureName } from "../features/feature";
 import { ingressFeature } from "../features/ingress";
 import { listenerTlsFeature } from "../features/listener-tls";
 import { monitoringFeature } from "../features/monitoring";
@@ -13,3 +14,6 @@ export const FEATURES: ReadonlyArray<Feature<FeatureName>> = [
   ingressFeature,
   monitoringFeature,
 ] as ReadonlyArray<Feature<FeatureName>>;
+
+/** Features switched on by a tier's own arguments. */
+export const TIER_FEATURES: ReadonlyArray<TierFeature<TierFeatureName>> = [autoscalingFeature];

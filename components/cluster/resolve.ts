@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RobustMQClusterArgs, TierArgs } from "../api/args";
 import { TIER_DEFAULTS } from "../api/defaults";
 import { HostSpread, ImagePullPolicy, LogLevel, ServiceType, values, ZoneSpread } from "../api/enums";
-import { ResolvedCluster, ResolvedFeatures, ResolvedTier, TierPatch } from "../api/model";
+import { ResolvedCluster, ResolvedFeatures, ResolvedTier, ResolvedTierFeatures, TierPatch } from "../api/model";
 import { clusterNames, MAX_NAME_LENGTH, tierNames } from "../api/naming";
 import { resolveImageArgs } from "../image/resolve";
 import { CREDENTIALS, credentialProblems } from "../rmq/credentials";
@@ -47,7 +47,8 @@ import {
   validateStringMap,
   validateTolerations,
 } from "../validate/values";
-import { FEATURES } from "./features";
+import { FEATURES, TIER_FEATURES } from "./features";
+import { autoscalingCeiling, autoscalingRefusal } from "../features/autoscaling";
 import { readinessPortName } from "../workload/probes";
 import { volumeRetention } from "../workload/statefulset";
 
@@ -74,8 +75,8 @@ export const SECRET_CONFIG_KEYS: ReadonlyMap<string, string> = new Map<string, s
 
 const TIER_FIELDS = [
   "replicas", "storageSize", "storageClassName", "resources", "hostSpread", "zoneSpread", "nodeSelector", "tolerations",
-  "terminationGracePeriodSeconds", "startupTimeoutSeconds", "partition",
-] as const;
+  "terminationGracePeriodSeconds", "startupTimeoutSeconds", "partition", "autoscaling",
+] as const satisfies ReadonlyArray<keyof TierArgs>;
 
 const ARG_FIELDS = [
   "namespace", "createNamespace", "clusterName", "topology", "combined", "meta", "broker", "engine",
@@ -91,7 +92,8 @@ function isPending(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || (value !== null && typeof value === "object" && "then" in value);
 }
 
-function validateTier(field: string, tier: unknown, votesInRaft: boolean, defaultReplicas: number): Problems {
+function validateTier(field: string, tier: unknown, kind: TierKind, defaultReplicas: number): Problems {
+  const votesInRaft = carriesMeta(kind);
   if (tier === undefined) {
     return [];
   }
@@ -124,15 +126,18 @@ function validateTier(field: string, tier: unknown, votesInRaft: boolean, defaul
     problems.push(...validateInteger(`${field}.startupTimeoutSeconds`, tier.startupTimeoutSeconds, 10, 3600));
   }
   if (tier.partition !== undefined) {
-    // Bounded by the tier's replicas (its default when unset); an invalid replicas count is
-    // reported on its own, and the partition then only has to be a non-negative integer.
-    const replicas = tier.replicas ?? defaultReplicas;
-    const known = validateReplicas(`${field}.replicas`, replicas, votesInRaft).length === 0;
+    // Bounded by the tier's replicas (its default when unset), or for an autoscaled tier by the
+    // most pods it can have; an invalid count is reported on its own, and the partition then only
+    // has to be a non-negative integer.
+    const ceiling = autoscalingRefusal(kind) === undefined && tier.autoscaling !== undefined ? autoscalingCeiling(tier.autoscaling) : undefined;
+    const bound = tier.autoscaling !== undefined ? ceiling : tier.replicas ?? defaultReplicas;
+    const boundField = tier.autoscaling !== undefined ? `${field}.autoscaling.maxReplicas` : `${field}.replicas`;
+    const known = tier.autoscaling !== undefined ? ceiling !== undefined : validateReplicas(`${field}.replicas`, bound, votesInRaft).length === 0;
     const p = tier.partition;
-    if (typeof p !== "number" || !Number.isInteger(p) || p < 0 || (known && p > (replicas as number))) {
+    if (typeof p !== "number" || !Number.isInteger(p) || p < 0 || (known && p > (bound as number))) {
       problems.push(
         known
-          ? `${field}.partition: must be an integer from 0 to ${replicas} (${field}.replicas), got ${show(p)}: pods with an ordinal >= partition get a new pod template, so 0 updates every pod and ${replicas} none`
+          ? `${field}.partition: must be an integer from 0 to ${bound} (${boundField}), got ${show(p)}: pods with an ordinal >= partition get a new pod template, so 0 updates every pod and ${bound} none`
           : `${field}.partition: must be an integer >= 0, got ${show(p)}`,
       );
     }
@@ -303,11 +308,17 @@ export function validateClusterArgs(name: string, argsIn: unknown): Problems {
   let engines = 0;
   for (const kind of tierKinds(known)) {
     const tierArgs = args[kind.name];
-    c.add(...validateTier(kind.name, tierArgs, carriesMeta(kind), TIER_DEFAULTS[kind.name].replicas));
+    c.add(...validateTier(kind.name, tierArgs, kind, TIER_DEFAULTS[kind.name].replicas));
     const merged = mergedTierArgs(kind, isRecord(tierArgs) ? (tierArgs as TierArgs) : {});
     // Defaults merged with user values can still put a limit under a request (requests.memory
     // raised to 4Gi with the 2Gi default limit): check the merged result too.
     c.add(...validateResources(`${kind.name}.resources`, { requests: merged.requests, limits: merged.limits }));
+    for (const feature of TIER_FEATURES) {
+      if (isRecord(tierArgs) && tierArgs[feature.arg] !== undefined) {
+        const context = { name, protocols: Array.isArray(protocols) ? protocols : [], tier: kind, args: tierArgs, requests: merged.requests, limits: merged.limits };
+        c.add(...feature.validate(tierArgs[feature.arg], context));
+      }
+    }
     engines += carriesEngine(kind) && Number.isInteger(merged.replicas) ? merged.replicas : 0;
   }
   const requested = isRecord(args.extraConfig) && isRecord(args.extraConfig.runtime) ? args.extraConfig.runtime.default_topic_replica_num : undefined;
@@ -391,6 +402,12 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
     const t: TierArgs = args[kind.name] ?? {};
     const d = TIER_DEFAULTS[kind.name];
     const merged = mergedTierArgs(kind, t);
+    const tierFeatures: ResolvedTierFeatures = {};
+    for (const feature of TIER_FEATURES) {
+      if (t[feature.arg] !== undefined) {
+        tierFeatures[feature.arg] = feature.resolve(t[feature.arg] as never);
+      }
+    }
     return {
       name: kind.name,
       roles: kind.roles,
@@ -399,7 +416,8 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
       // Meta and engine tiers come up together (every node needs an alive engine node), brokers after.
       phase: carriesMeta(kind) || carriesEngine(kind) ? "core" : "brokers",
       podManagementPolicy: POD_MANAGEMENT_POLICY,
-      replicas: merged.replicas,
+      // An autoscaled tier starts at its floor; replicas is refused alongside autoscaling.
+      replicas: tierFeatures.autoscaling?.minReplicas ?? merged.replicas,
       storageSize: t.storageSize ?? d.storageSize,
       storageClassName: t.storageClassName ?? defaultClass,
       requests: merged.requests,
@@ -420,6 +438,7 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
           ? { peers: meta.map((p) => `${p.host}:${ports.storage}`), port: ports.bootstrapGate }
           : undefined,
       volumeRetention: volumeRetention(args.retainVolumes ?? true, kind),
+      ...tierFeatures,
       patches: [],
     };
   });

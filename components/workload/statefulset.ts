@@ -63,15 +63,36 @@ export const CANARY_MIN_PROVIDER = "4.24.0";
  * is not enough: it never holds for a new StatefulSet or after such a revert (every pod is
  * updated then), so those `up`s would time out. The expression has no `>=` or `!=`: the provider
  * splits `jsonpath=` on a single "=", so `> n-1` and `!( == )` stand for them.
+ * With `maxReplicas` (an autoscaled tier) the count is the live one: see autoscaledCanaryWaitFor.
  */
-export function canaryWaitFor(replicas: number, partition: number): string | undefined {
+export function canaryWaitFor(replicas: number, partition: number, maxReplicas?: number): string | undefined {
   if (partition <= 0) {
     return undefined;
   }
-  const canary = replicas - partition;
   const differ = "!(@.currentRevision==@.updateRevision)";
+  if (maxReplicas !== undefined) {
+    return autoscaledCanaryWaitFor(partition, maxReplicas, differ);
+  }
+  const canary = replicas - partition;
   const canaryDone = canary > 0 ? `(@.updatedReplicas>${canary - 1} && ${differ})` : differ;
   return `jsonpath={$[?@.replicas==${replicas} && @.readyReplicas==${replicas} && (@.updatedReplicas==${replicas} || ${canaryDone})]}`;
+}
+
+/**
+ * canaryWaitFor for a tier whose count the autoscaler owns: the live count r is not the program's,
+ * so every pod is compared with the live spec.replicas ($.spec.replicas, an RFC 9535 absolute
+ * query in the filter) and the canary count r - partition, which JSONPath cannot compute, is
+ * spelled out for each count the tier can have, up to maxReplicas. A count at or below the
+ * partition has no canary pod: the revisions differing is enough. Above maxReplicas (a lowered
+ * ceiling the autoscaler has not reached yet) nothing matches until it has.
+ */
+function autoscaledCanaryWaitFor(partition: number, maxReplicas: number, differ: string): string {
+  const counts = [`@.replicas<${partition + 1}`];
+  for (let r = partition + 1; r <= maxReplicas; r++) {
+    counts.push(`(@.replicas==${r} && @.updatedReplicas>${r - partition - 1})`);
+  }
+  const canaryDone = `(${differ} && (${counts.join(" || ")}))`;
+  return `jsonpath={$[?@.replicas==$.spec.replicas && @.readyReplicas==@.replicas && (@.updatedReplicas==@.replicas || ${canaryDone})]}`;
 }
 
 export interface StatefulSetInputs {
@@ -115,7 +136,7 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
     ],
   };
   const labels = podLabels(cluster, tier);
-  const waitFor = canaryWaitFor(tier.replicas, tier.partition);
+  const waitFor = canaryWaitFor(tier.replicas, tier.partition, tier.autoscaling?.maxReplicas);
   return {
     metadata: {
       name: tier.names.statefulSet,

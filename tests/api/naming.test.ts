@@ -15,7 +15,9 @@ function everything(topology: "split" | "combined"): RobustMQClusterArgs {
   return {
     topology,
     namespace: "mq",
-    ...(topology === "split" ? { meta: { replicas: 99 }, broker: { replicas: 99 }, engine: { replicas: 99 } } : { combined: { replicas: 99 } }),
+    ...(topology === "split"
+      ? { meta: { replicas: 99 }, broker: { autoscaling: { minReplicas: 99, maxReplicas: 99 } }, engine: { replicas: 99 } }
+      : { combined: { replicas: 99 } }),
     storageClass: { preset: "azure-disk" },
     ingress: { host: "mq.example.com", mqttWebsocket: true, tls: { certManager: { issuerName: "le" } } },
     listenerTls: { certManager: { issuerName: "internal" } },
@@ -61,7 +63,7 @@ describe("naming", () => {
         ...["admin-password", "jwt-secret", "mqtt-username", "mqtt-password"].map(n.random),
         ...tiers.flatMap((t) => {
           const tn = tierNames(name, t);
-          return [tn.statefulSet, tn.headlessService, tn.pdbResource, n.monitor(t), ...Array.from({ length: 99 }, (_, i) => dataClaimName(tn.statefulSet, i))];
+          return [tn.statefulSet, tn.headlessService, tn.pdbResource, n.monitor(t), ...(t === "broker" ? [tn.autoscalerResource] : []), ...Array.from({ length: 99 }, (_, i) => dataClaimName(tn.statefulSet, i))];
         }),
       ]);
       const { resources } = await runWithMocks(() => new RobustMQCluster(name, everything(topology)));

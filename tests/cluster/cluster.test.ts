@@ -81,12 +81,14 @@ describe("stacks: the exact resources each stack produces", () => {
       ...split,
       "kubernetes:core/v1:ConfigMap": ["robustmq-config", "robustmq-dashboard"],
       "kubernetes:cert-manager.io/v1:Certificate": ["robustmq-ingress-certificate", "robustmq-listener-certificate"],
+      "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["robustmq-broker-hpa"],
       [PVC_PATCH]: claims({ "robustmq-meta": 5, "robustmq-broker": 3, "robustmq-engine": 3 }),
     },
   };
   const replicas: Record<string, Record<string, number>> = {
     dev: { "robustmq-combined": 1 },
     staging: { "robustmq-meta": 3, "robustmq-broker": 2, "robustmq-engine": 3 },
+    // prod's brokers start at the autoscaler's minReplicas.
     prod: { "robustmq-meta": 5, "robustmq-broker": 3, "robustmq-engine": 3 },
   };
 
@@ -145,6 +147,10 @@ describe("stacks: the exact resources each stack produces", () => {
       assert.equal(find(r, "robustmq-alerts").inputs.metadata.labels.release, "kube-prometheus-stack");
       assert.equal(find(r, "robustmq-meta-monitor").inputs.metadata.labels.release, "kube-prometheus-stack");
     }
+    // Autoscaling: prod's brokers between 3 and 9 pods, a fixed count elsewhere.
+    const hpa = find(prod, "robustmq-broker-hpa").inputs.spec;
+    assert.deepEqual([hpa.minReplicas, hpa.maxReplicas, hpa.scaleTargetRef.name], [3, 9, "robustmq-broker"]);
+    assert.equal([...dev.resources, ...staging.resources].some((r) => r.inputs.kind === "HorizontalPodAutoscaler"), false);
     // Images: dev runs the official release, staging/prod the digest they built.
     assert.equal(container(find(dev, "robustmq-combined")).image, "ghcr.io/robustmq/robustmq:v0.4.11");
     assert.match(container(find(prod, "robustmq-broker")).image, /^registry\.example\.com\/platform\/robustmq@sha256:[a-f0-9]{64}$/);

@@ -10,22 +10,28 @@ export interface TierInfo {
   stsName: string;
   tier: string;
   roles: string[];
+  /** The program's count; for an autoscaled tier, the count it starts with (minReplicas). */
   replicas: number;
+  /** Set when a HorizontalPodAutoscaler targets the tier. */
+  autoscaler?: { name: string; minReplicas: number; maxReplicas: number };
 }
 
 /** Every StatefulSet of the deployment with the roles its server.toml gives it. */
 export function tiers(d: Deployment): TierInfo[] {
   const configMaps = objectsOfKind(d, "ConfigMap").map(([, o]) => o);
+  const hpas = objectsOfKind(d, "HorizontalPodAutoscaler");
   return objectsOfKind(d, "StatefulSet").map(([name, o]) => {
     const src = serverTomlSource(o.spec.template.spec);
     const cm = configMaps.find((c) => c.metadata.name === src.configMap);
     const doc = parse(cm?.data?.[src.key] ?? "") as Record<string, any>;
+    const hpa = hpas.find(([, h]) => h.spec.scaleTargetRef.kind === "StatefulSet" && h.spec.scaleTargetRef.name === o.metadata.name);
     return {
       name,
       stsName: o.metadata.name,
       tier: src.tier,
       roles: Array.isArray(doc.roles) ? doc.roles.map(String) : ["broker", "meta"],
       replicas: Number(o.spec.replicas ?? 1),
+      ...(hpa === undefined ? {} : { autoscaler: { name: hpa[0], minReplicas: Number(hpa[1].spec.minReplicas ?? 1), maxReplicas: Number(hpa[1].spec.maxReplicas) } }),
     };
   });
 }
@@ -68,6 +74,43 @@ export function allReady(w: World, opts: { exceptLost?: boolean } = {}): boolean
     }
   }
   return true;
+}
+
+/** Every HorizontalPodAutoscaler's target runs a count within its bounds (the autoscaler has caught up). */
+export function autoscalersWithinBounds(w: World): boolean {
+  return w.listObjects("HorizontalPodAutoscaler").every((h) => {
+    const sts = w.statefulSets.get(`${h.metadata.namespace}/${h.spec.scaleTargetRef.name}`);
+    return sts === undefined || (sts.replicas >= Number(h.spec.minReplicas ?? 1) && sts.replicas <= Number(h.spec.maxReplicas));
+  });
+}
+
+/**
+ * A PodDisruptionBudget's status as the disruption controller computes it
+ * (pkg/controller/disruption/disruption.go getExpectedPodCount, countHealthyPods): with
+ * maxUnavailable or a percentage, the expected count is the controller's scale (spec.replicas)
+ * and desiredHealthy = expected - maxUnavailable; with an integer minAvailable, the expected count
+ * is the number of pods and desiredHealthy = minAvailable. Healthy: Ready and not being deleted.
+ */
+export function pdbStatus(w: World, pdb: any): { expected: number; desiredHealthy: number; currentHealthy: number; disruptionsAllowed: number } {
+  const ns = pdb.metadata.namespace;
+  const pods = [...w.pods.values()].filter((p) => p.namespace === ns && Object.entries(pdb.spec.selector?.matchLabels ?? {}).every(([k, v]) => p.labels[k] === v));
+  const scale = [...new Set(pods.map((p) => p.sts))].reduce((n, name) => n + (w.statefulSets.get(`${ns}/${name}`)?.replicas ?? 0), 0);
+  const currentHealthy = pods.filter((p) => p.ready && p.deletion === undefined).length;
+  const scaled = (v: number | string, of: number, up: boolean) =>
+    typeof v === "number" ? v : (up ? Math.ceil : Math.floor)((Number(String(v).replace("%", "")) / 100) * of);
+  let expected: number;
+  let desiredHealthy: number;
+  if (pdb.spec.maxUnavailable !== undefined) {
+    expected = scale;
+    desiredHealthy = expected - scaled(pdb.spec.maxUnavailable, expected, true);
+  } else if (typeof pdb.spec.minAvailable === "number") {
+    expected = pods.length;
+    desiredHealthy = pdb.spec.minAvailable;
+  } else {
+    expected = scale;
+    desiredHealthy = scaled(pdb.spec.minAvailable, expected, true);
+  }
+  return { expected, desiredHealthy, currentHealthy, disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy) };
 }
 
 /** The cluster serves: a leader exists, an engine-role node is registered and a broker-role pod is Ready. */

@@ -21,8 +21,9 @@ import {
   GrowthStep,
 } from "./scenarios";
 import { coldRestartPod0Unschedulable, coldRestartPod0Wiped, joinFailsThenAlone } from "./scenarios-gate";
+import { scenarioAutoscaler, scenarioAutoscalingOnOff, withFixedMinAvailable, withoutIgnoreChanges } from "./scenarios-autoscaling";
 import { Shape, SHAPES } from "./shapes";
-import { withEqualityWaitFor, withMetaOnlyRoles, withOldDesign, withOldGate, withoutIgnoreChanges, withRocksdbExistsGate } from "./variants";
+import { withEqualityWaitFor, withMetaOnlyRoles, withOldDesign, withOldGate, withoutClaimTemplateIgnore, withRocksdbExistsGate } from "./variants";
 
 /** Seeds of the creation sweep: start-up races depend on timing, so creation runs under many. */
 const CREATION_SEEDS = 100;
@@ -187,6 +188,23 @@ describe("lifecycle model", function () {
     }
   });
 
+  describe("broker autoscaling", () => {
+    it("stack:prod: the autoscaler scales the brokers out and in; `pulumi up`s keep its count; served and PDB-safe throughout", async () => {
+      const steps = await scenarioAutoscaler(SHAPES.prod);
+      steps.forEach(expectHealthy);
+      assert.equal(steps.length, 4, "every step ran");
+    });
+    it("stack:staging: autoscaling switched on and off on a running broker tier", async () => {
+      const steps = await scenarioAutoscalingOnOff(SHAPES.staging, "broker", { minReplicas: 3, maxReplicas: 6 });
+      assert.equal(steps.length, 5, steps.map(describeOutcome).join("\n"));
+      const conflict = steps[2];
+      steps.forEach((o) => (o === conflict ? rows.push({ ...o, scenario: `${o.scenario} [fails, as documented]` }) : expectHealthy(o)));
+      assert.ok(!conflict.converged, describeOutcome(conflict));
+      assert.match(conflict.pulumi ?? "", /robustmq-broker: Server-Side Apply field conflict: conflict with "kube-controller-manager": \.spec\.replicas/, describeOutcome(conflict));
+      assert.deepEqual(conflict.violations, [], describeOutcome(conflict));
+    });
+  });
+
   describe("bootstrap gate (combined, 3 pods)", () => {
     const shape = SHAPES.combined3;
     it("cold restart with pod 0 unschedulable: the other pods recover and serve", async () => {
@@ -208,7 +226,7 @@ describe("lifecycle model", function () {
 
   describe("wrong variants are caught", () => {
     it("a StatefulSet without ignoreChanges on its claim templates: growth replaces it and restarts the tier", async () => {
-      const [grow] = await scenarioVolumeGrowth(SHAPES.prod, "engine", "300Gi", 1, true, withoutIgnoreChanges);
+      const [grow] = await scenarioVolumeGrowth(SHAPES.prod, "engine", "300Gi", 1, true, withoutClaimTemplateIgnore);
       rows.push(grow);
       assert.ok(grow.podsRestarted, describeOutcome(grow));
     });
@@ -289,6 +307,28 @@ describe("lifecycle model", function () {
       assert.equal(steps.length, 2, steps.map(describeOutcome).join("\n"));
       assert.ok(steps[0].converged, `the canary itself completes: ${describeOutcome(steps[0])}`);
       assert.match(steps[1].pulumi ?? "", /robustmq-broker: timed out/, describeOutcome(steps[1]));
+    });
+    // (e) The broker StatefulSet without ignoreChanges on spec.replicas.
+    it("(e) without ignoreChanges: a refreshed `pulumi up` after the autoscaler scaled out fails on the autoscaler's claim", async () => {
+      const steps = await scenarioAutoscaler(SHAPES.prod, { program: withoutIgnoreChanges });
+      steps.forEach((o) => rows.push({ ...o, scenario: `${o.scenario} [variant e: no ignoreChanges]` }));
+      assert.equal(steps.length, 2, steps.map(describeOutcome).join("\n"));
+      assert.match(steps[1].pulumi ?? "", /conflict with "kube-controller-manager": \.spec\.replicas/, describeOutcome(steps[1]));
+    });
+    it("(e) without ignoreChanges, forced: the same `pulumi up` scales the brokers back to minReplicas", async () => {
+      const steps = await scenarioAutoscaler(SHAPES.prod, { program: withoutIgnoreChanges, upOptions: { force: true } });
+      steps.forEach((o) => rows.push({ ...o, scenario: `${o.scenario} [variant e: no ignoreChanges, forced]` }));
+      assert.ok(steps.length >= 2, steps.map(describeOutcome).join("\n"));
+      assert.ok(
+        (steps[1].violations ?? []).some((v) => /broker count moved to 3\.\./.test(v)),
+        `expected the brokers scaled back to 3: ${describeOutcome(steps[1])}\n${(steps[1].violations ?? []).join("\n")}`,
+      );
+    });
+    // (f) The broker PodDisruptionBudget as a fixed minAvailable (one below the starting count).
+    it("(f) a fixed minAvailable on the autoscaled brokers lets a drain take several of them at once once scaled out", async () => {
+      const steps = await scenarioAutoscaler(SHAPES.prod, { created: withFixedMinAvailable });
+      steps.forEach((o) => rows.push({ ...o, scenario: `${o.scenario} [variant f: fixed minAvailable]` }));
+      assert.match((steps[0].violations ?? []).join("\n"), /PodDisruptionBudget at 8 Ready pods allows 6 disruptions, expected 1/, describeOutcome(steps[0]));
     });
     it("(c) gate checking only that _rocksdb exists: a recreated fresh pod after a failed join bootstraps a second cluster", async () => {
       const shape = SHAPES.combined3;

@@ -15,9 +15,20 @@
 // Diffs: a ConfigMap whose data changes is replaced (the provider's default without
 // enableConfigMapMutable), delete-before-replace since it is named; a StatefulSet whose immutable
 // fields change is replaced the same way (its pods go with it); everything else is updated.
-import { copyDeployment, Deployment, isPatchType, PlanStep } from "./objects";
+// A resource's ignoreChanges paths are left out of its diff. The diff is against the previous
+// program's objects, or with `refresh` against the live ones (what `pulumi up --refresh` compares).
+// Resources the new program no longer has are deleted once every other step is done. A patch
+// (PersistentVolumeClaimPatch) is applied to the claim it names (World.applyClaimPatch refuses
+// what the API server refuses).
+// Updates are Server-Side Apply: a StatefulSet's spec.replicas follows the provider's handling of
+// ignored fields (preview/k8s-rules.ts appliedOnUpdate) and the API server's field ownership
+// (ssa.ts), so an apply can conflict with the autoscaler's claim on it; `force` is the provider's
+// enablePatchForce. Every other field is written as the program has it.
+import { Deployment, isPatchType, PlanStep } from "./objects";
 import type { World } from "./world";
+import { appliedOnUpdate, PULUMI_MANAGER } from "../preview/k8s-rules";
 import { parseWaitFor, waitForSatisfied } from "./jsonpath";
+import { applyField } from "./ssa";
 import { clone, selects, stableJson } from "./util";
 
 export const DEFAULT_AWAIT_SECONDS = 600;
@@ -37,10 +48,28 @@ export interface ApplyStep {
 
 const STS_IMMUTABLE = ["selector", "serviceName", "podManagementPolicy", "volumeClaimTemplates"];
 
-function diff(kind: string, before: any, after: any): Op {
-  if (before === undefined) {
+/** A copy of `o` without the ignoreChanges paths (dotted, no array segments). */
+function withoutIgnored(o: any, ignore: string[]): any {
+  if (o === undefined || ignore.length === 0) {
+    return o;
+  }
+  const out = clone(o);
+  for (const path of ignore) {
+    const parts = path.split(".");
+    const parent = parts.slice(0, -1).reduce((v: any, k) => (v === undefined || v === null ? undefined : v[k]), out);
+    if (parent !== undefined && parent !== null) {
+      delete parent[parts[parts.length - 1]];
+    }
+  }
+  return out;
+}
+
+function diff(kind: string, beforeIn: any, afterIn: any, ignore: string[]): Op {
+  if (beforeIn === undefined) {
     return "create";
   }
+  const before = withoutIgnored(beforeIn, ignore);
+  const after = withoutIgnored(afterIn, ignore);
   if (stableJson(before) === stableJson(after)) {
     return "same";
   }
@@ -53,34 +82,11 @@ function diff(kind: string, before: any, after: any): Op {
   return "update";
 }
 
-/**
- * The engine's ignoreChanges (pulumi/pkg/resource/deploy/step_generator.go processIgnoreChanges):
- * an ignored path keeps the old inputs' value, so it neither shows in the diff nor reaches the
- * cluster (the provider's SSA update also sends the live value back: await.go handleSSAIgnoreFields).
- */
-function withIgnoredChanges(desired: Deployment, previous: Deployment | undefined): Deployment {
-  if (previous === undefined) {
-    return desired;
-  }
-  const out = copyDeployment(desired);
-  for (const [name, r] of out.resources) {
-    const before = previous.objects.get(name);
-    const after = out.objects.get(name);
-    if (before === undefined || after === undefined) {
-      continue;
-    }
-    for (const path of r.options.ignoreChanges) {
-      const keys = path.split(".");
-      const last = keys.pop() as string;
-      const parentOf = (o: any) => keys.reduce((x, k) => (x === undefined ? undefined : x[k]), o);
-      const oldParent = parentOf(before);
-      const newParent = parentOf(after);
-      if (oldParent !== undefined && newParent !== undefined) {
-        newParent[last] = clone(oldParent[last]);
-      }
-    }
-  }
-  return out;
+export interface UpOptions {
+  /** Diff against the live objects (`pulumi up --refresh`), not the previous program's. */
+  refresh?: boolean;
+  /** The provider's enablePatchForce (PULUMI_K8S_ENABLE_PATCH_FORCE=true): applies take conflicting fields. */
+  force?: boolean;
 }
 
 export class PulumiUp {
@@ -88,24 +94,40 @@ export class PulumiUp {
   private readonly endpointSig = new Map<string, { sig: string; since: number }>();
   /** StatefulSets whose await finished before the roll-out their spec asks for was done (model truth). */
   readonly premature: string[] = [];
+  /** Objects of the previous program the new one no longer has, deleted last. */
+  private readonly removed: any[];
+  private removedDone = false;
 
-  readonly desired: Deployment;
-
-  constructor(private readonly w: World, desired: Deployment, previous?: Deployment) {
-    this.desired = withIgnoredChanges(desired, previous);
-    this.steps = this.desired.plan.map((entry) => ({
+  constructor(
+    private readonly w: World,
+    readonly desired: Deployment,
+    previous?: Deployment,
+    private readonly options: UpOptions = {},
+  ) {
+    const before = (name: string) => {
+      const prev = previous?.objects.get(name);
+      const body = desired.objects.get(name);
+      const live = body === undefined ? undefined : w.getObject(body.kind, body.metadata?.namespace, body.metadata?.name);
+      return options.refresh && live !== undefined ? live : prev;
+    };
+    this.steps = desired.plan.map((entry) => ({
       entry,
-      op: diff(entry.kind, previous?.objects.get(entry.name), this.desired.objects.get(entry.name)),
+      op: diff(entry.kind, before(entry.name), desired.objects.get(entry.name), desired.resources.get(entry.name)?.options.ignoreChanges ?? []),
       state: "pending",
     }));
+    this.removed = [...(previous?.objects ?? new Map()).entries()].filter(([name]) => !desired.objects.has(name)).map(([, o]) => o);
     w.onTick(() => this.tick());
   }
 
   get finished(): boolean {
-    return this.steps.every((s) => s.state === "done" || s.state === "failed" || (s.state === "pending" && this.blocked(s)));
+    const stepsOver = this.steps.every((s) => s.state === "done" || s.state === "failed" || (s.state === "pending" && this.blocked(s)));
+    return stepsOver && (this.removedDone || !this.succeededSteps);
+  }
+  private get succeededSteps(): boolean {
+    return this.steps.every((s) => s.state === "done");
   }
   get succeeded(): boolean {
-    return this.steps.every((s) => s.state === "done");
+    return this.succeededSteps && this.removedDone;
   }
   get failures(): ApplyStep[] {
     return this.steps.filter((s) => s.state === "failed");
@@ -127,6 +149,43 @@ export class PulumiUp {
     return s.entry.dependsOn.every((d) => this.dep(d)?.state !== "pending" && this.dep(d)?.state !== "running" && this.dep(d)?.state !== "deleting" && this.dep(d)?.state !== "failed");
   }
 
+  /**
+   * Creates or updates one object; an error when the API server refuses the apply. A created
+   * StatefulSet's spec.replicas is Pulumi's; an update's follows appliedOnUpdate and ssa.ts.
+   */
+  private apply(s: ApplyStep, body: any): string | undefined {
+    if (isPatchType(this.desired.resources.get(s.entry.name)?.type)) {
+      // A patch is applied to the object it names; the API server may refuse it.
+      try {
+        this.w.applyClaimPatch(body);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return undefined;
+    }
+    const sts = body.kind === "StatefulSet" ? this.w.statefulSets.get(`${body.metadata.namespace}/${body.metadata.name}`) : undefined;
+    const live = sts === undefined ? undefined : this.w.getObject("StatefulSet", body.metadata.namespace, body.metadata.name);
+    if (sts === undefined || live === undefined || sts.deleted || s.op === "create") {
+      this.w.putObject(body);
+      return undefined;
+    }
+    const ignore = this.desired.resources.get(s.entry.name)?.options.ignoreChanges ?? [];
+    const sent = appliedOnUpdate(body, live, ignore, { "spec.replicas": [...sts.replicasOwners] });
+    const field = applyField(sent.spec?.replicas, live.spec?.replicas, sts.replicasOwners, PULUMI_MANAGER, this.options.force === true);
+    if (field.conflicts.length > 0) {
+      return `Server-Side Apply field conflict: conflict with ${field.conflicts.map((m) => `"${m}"`).join(", ")}: .spec.replicas`;
+    }
+    const written = clone(sent);
+    if (field.value === undefined) {
+      delete written.spec.replicas;
+    } else {
+      written.spec.replicas = field.value;
+    }
+    this.w.putObject(written);
+    sts.replicasOwners = field.owners;
+    return undefined;
+  }
+
   private tick(): void {
     for (const s of this.steps) {
       const body = this.desired.objects.get(s.entry.name);
@@ -142,19 +201,13 @@ export class PulumiUp {
           s.state = "deleting";
           continue;
         }
-        if (isPatchType(this.desired.resources.get(s.entry.name)?.type)) {
-          // A patch is applied to the object it names; the API server may refuse it.
-          try {
-            this.w.applyClaimPatch(body);
-            s.state = "done";
-          } catch (e) {
-            s.state = "failed";
-            s.error = (e as Error).message;
-          }
+        const error = this.apply(s, body);
+        if (error !== undefined) {
+          s.state = "failed";
           s.finishedAt = this.w.t;
+          s.error = error;
           continue;
         }
-        this.w.putObject(body);
         s.state = "running";
       } else if (s.state === "deleting") {
         const gone = body.kind !== "StatefulSet" || this.w.podsOf({ namespace: body.metadata.namespace, name: body.metadata.name } as any).length === 0;
@@ -188,6 +241,12 @@ export class PulumiUp {
           s.error = `timed out after ${this.timeout(body)} s`;
         }
       }
+    }
+    if (!this.removedDone && this.succeededSteps) {
+      for (const o of this.removed) {
+        this.w.deleteObject(o.kind, o.metadata?.namespace, o.metadata.name);
+      }
+      this.removedDone = true;
     }
   }
 

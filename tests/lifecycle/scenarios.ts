@@ -2,8 +2,8 @@
 // rendered objects, then applies one event and measures how long until every pod is Ready again.
 // Bounds (seconds, from the event) and why are below.
 import { Deployment, mainContainer } from "./objects";
-import { allReady, crashesSince, MajorityWatch, podsOfTier, podSummary, serves, TierInfo, tiers } from "./inspect";
-import { PulumiUp } from "./pulumi";
+import { allReady, autoscalersWithinBounds, crashesSince, MajorityWatch, podsOfTier, podSummary, serves, TierInfo, tiers } from "./inspect";
+import { PulumiUp, UpOptions } from "./pulumi";
 import type { Shape } from "./shapes";
 import { EXPANSION_SECONDS, Pod, World } from "./world";
 
@@ -24,7 +24,7 @@ export const BOUNDS = {
   engineOutage: 300,
 };
 /** How long a scenario is simulated before it counts as not converging. */
-const LIMIT = 1500;
+export const LIMIT = 1500;
 
 export interface Outcome {
   shape: string;
@@ -49,12 +49,15 @@ export interface Outcome {
   applied?: Deployment;
 }
 
-/** Converged: every pod Ready and the cluster serves (leader, a registered engine, a Ready broker). */
-function settled(w: World): boolean {
-  return allReady(w) && serves(w);
+/**
+ * Converged: every pod Ready, every autoscaler's target within its bounds, and the cluster serves
+ * (leader, a registered engine, a Ready broker).
+ */
+export function settled(w: World): boolean {
+  return allReady(w) && autoscalersWithinBounds(w) && serves(w);
 }
 
-function outcome(shape: Shape, scenario: string, w: World, bound: number, converged: boolean, since: number, extra: Partial<Outcome> = {}): Outcome {
+export function outcome(shape: Shape, scenario: string, w: World, bound: number, converged: boolean, since: number, extra: Partial<Outcome> = {}): Outcome {
   return {
     shape: shape.label,
     scenario,
@@ -71,7 +74,7 @@ function outcome(shape: Shape, scenario: string, w: World, bound: number, conver
   };
 }
 
-function pulumiResult(up: PulumiUp): string {
+export function pulumiResult(up: PulumiUp): string {
   if (up.succeeded) {
     return "ok";
   }
@@ -88,7 +91,7 @@ export function createCluster(shape: Shape, d: Deployment, seed = 1, limit = LIM
   return { w, up, converged };
 }
 
-async function fromCreated(shape: Shape, scenario: string, bound: number, seed: number, d?: Deployment) {
+export async function fromCreated(shape: Shape, scenario: string, bound: number, seed: number, d?: Deployment) {
   const dep = d ?? (await shape.render());
   const c = createCluster(shape, dep, seed);
   if (!c.converged) {
@@ -118,10 +121,10 @@ export async function scenarioColdRestart(shape: Shape, seed = 1): Promise<Outco
 }
 
 /** Applies `next` over the running world like a second `pulumi up`, watching the Raft majority. */
-function applyUpdate(shape: Shape, scenario: string, bound: number, w: World, prev: Deployment, next: Deployment): Outcome {
+export function applyUpdate(shape: Shape, scenario: string, bound: number, w: World, prev: Deployment, next: Deployment, options: UpOptions = {}): Outcome {
   const t0 = w.t;
   const watch = new MajorityWatch(w).start();
-  const up = new PulumiUp(w, next, prev);
+  const up = new PulumiUp(w, next, prev, options);
   const ok = w.runUntil(() => up.finished && (!up.succeeded || settled(w)), LIMIT) && up.succeeded;
   watch.stop();
   return outcome(shape, scenario, w, bound, ok, t0, {
@@ -277,7 +280,8 @@ export async function scenarioCanary(
   const target = all.find((x) => x.tier === tierName) as TierInfo;
   const oldImage = mainContainer(s.dep.objects.get(target.name).spec.template.spec).image as string;
   const partition = canaryPartition(target.replicas);
-  const partitions = Object.fromEntries(all.map((t) => [t.tier, t.tier === tierName ? partition : t.replicas]));
+  // A held autoscaled tier: partition = maxReplicas holds every pod whatever count the autoscaler sets.
+  const partitions = Object.fromEntries(all.map((t) => [t.tier, t.tier === tierName ? partition : (t.autoscaler?.maxReplicas ?? t.replicas)]));
   const isCanary = (t: TierInfo, ordinal: number) => t.tier === tierName && ordinal >= partition;
   const steps: Outcome[] = [];
   const step = (name: string, prev: Deployment, next: Deployment, expect: (t: TierInfo, ordinal: number) => PodExpectation): Outcome => {

@@ -27,6 +27,11 @@ export interface Rollout {
   image?: string;
   /** TierArgs.storageSize per tier (stack keys storageSize / <tier>StorageSize). */
   storage?: Record<string, string>;
+  /**
+   * TierArgs.autoscaling per tier (stack key robustmq:<tier>Autoscaling), or false to switch it
+   * off; a tier switched off runs the `replicas` given for it, else its count in the stack file.
+   */
+  autoscaling?: Record<string, Record<string, unknown> | false>;
 }
 
 /** `zones` zones (a, b, c, ...) of `perZone` nodes each. */
@@ -44,7 +49,7 @@ export function nodesInZones(zones: number, perZone: number): NodeSpec[] {
 function cached(render: (replicas: Record<string, number>, rollout: Rollout) => Promise<Deployment>): Shape["render"] {
   const cache = new Map<string, Promise<Deployment>>();
   return async (replicas = {}, rollout = {}) => {
-    const key = JSON.stringify([Object.entries(replicas).sort(), Object.entries(rollout.partition ?? {}).sort(), rollout.image ?? null, Object.entries(rollout.storage ?? {}).sort()]);
+    const key = JSON.stringify([Object.entries(replicas).sort(), Object.entries(rollout.partition ?? {}).sort(), rollout.image ?? null, Object.entries(rollout.storage ?? {}).sort(), Object.entries(rollout.autoscaling ?? {}).sort()]);
     if (!cache.has(key)) {
       cache.set(key, render(replicas, rollout));
     }
@@ -60,8 +65,23 @@ export function stackShape(stack: string, nodes: NodeSpec[], tiers: string[]): S
     tiers,
     render: cached(async (replicas, rollout) => {
       const { config, secretKeys } = loadStackConfig(stack);
+      for (const [tier, a] of Object.entries(rollout.autoscaling ?? {})) {
+        if (a === false) {
+          delete config[`robustmq:${tier}Autoscaling`];
+        } else {
+          config[`robustmq:${tier}Autoscaling`] = JSON.stringify(a);
+          delete config[`robustmq:${tier}Replicas`];
+        }
+      }
       for (const [tier, n] of Object.entries(replicas)) {
-        config[tier === "combined" ? "robustmq:replicas" : `robustmq:${tier}Replicas`] = String(n);
+        const autoscaling = config[`robustmq:${tier}Autoscaling`];
+        if (autoscaling !== undefined) {
+          // An autoscaled tier is scaled through its floor: the autoscaler then brings the count up.
+          const a = JSON.parse(autoscaling);
+          config[`robustmq:${tier}Autoscaling`] = JSON.stringify({ ...a, minReplicas: n, maxReplicas: Math.max(n, a.maxReplicas) });
+        } else {
+          config[tier === "combined" ? "robustmq:replicas" : `robustmq:${tier}Replicas`] = String(n);
+        }
       }
       // The keys of the README's canary procedure: robustmq:<tier>Partition and robustmq:image.
       for (const [tier, n] of Object.entries(rollout.partition ?? {})) {

@@ -9,6 +9,7 @@
 import type { Pod, World } from "./world";
 import { bytes, Volume } from "./volumes";
 import { shortHash } from "./util";
+import { PULUMI_MANAGER } from "../preview/k8s-rules";
 
 export class StsState {
   readonly name: string;
@@ -24,6 +25,8 @@ export class StsState {
   observedGeneration = 0;
   /** Claims to delete once their condemned pod is gone (whenScaled: Delete): claim -> pod. */
   readonly claimsToDelete = new Map<string, string>();
+  /** Field managers of spec.replicas (ssa.ts); the creator is Pulumi's. */
+  replicasOwners = new Set<string>([PULUMI_MANAGER]);
 
   constructor(body: any, readonly createdAt: number) {
     this.name = body.metadata.name;

@@ -161,7 +161,7 @@ export function withEqualityWaitFor(heldTiersFixed: boolean): (d: Deployment) =>
 }
 
 /** Wrong: the StatefulSets without ignoreChanges on their claim templates (the design before growth in place). */
-export function withoutIgnoreChanges(d: Deployment): Deployment {
+export function withoutClaimTemplateIgnore(d: Deployment): Deployment {
   const out = copyDeployment(d);
   for (const r of out.resources.values()) {
     r.options.ignoreChanges = r.options.ignoreChanges.filter((p) => p !== "spec.volumeClaimTemplates");

@@ -1,7 +1,10 @@
 // The simulated Kubernetes cluster: API objects, nodes, claims, pods and their processes, the Raft
-// clusters, and a fixed-step clock. Controllers (StatefulSet, scheduler, kubelet) and Pulumi act on
-// it once per step, in that order; observers run after each step.
+// clusters, and a fixed-step clock. Pulumi and the controllers (HorizontalPodAutoscaler,
+// StatefulSet, scheduler, kubelet) act on it once per step, in that order; observers run after
+// each step.
+import { AutoscalerState, syncAutoscalers } from "./autoscaler";
 import { kubeletStep } from "./kubelet";
+import { updateField } from "./ssa";
 import { RaftWorld, RaftCluster } from "./raft";
 import type { RobustMQ } from "./robustmq";
 import type { GateRun } from "./gate";
@@ -88,6 +91,10 @@ export class World {
   readonly nonExpandableClasses = new Set<string>();
   readonly raft = new RaftWorld();
   readonly events: WorldEvent[] = [];
+  /** HorizontalPodAutoscaler controller state, by namespace/name. */
+  readonly autoscalers = new Map<string, AutoscalerState>();
+  /** CPU the pods of a StatefulSet (by name) are asked for in all, in cores: the autoscaler's input. */
+  readonly cpuDemand = new Map<string, number>();
   private readonly tickHooks: Array<() => void> = [];
   readonly observers: Array<(w: World) => void> = [];
   private ipCounter = 0;
@@ -135,6 +142,17 @@ export class World {
         existing.update(body);
       }
     }
+  }
+  /** A controller's write of spec.replicas through the scale subresource (an update by `manager`). */
+  scaleStatefulSet(namespace: string, name: string, replicas: number, manager: string): void {
+    const sts = this.statefulSets.get(`${namespace}/${name}`);
+    if (sts === undefined || sts.deleted || sts.replicas === replicas) {
+      return;
+    }
+    const owners = updateField(replicas, sts.replicas, sts.replicasOwners, manager);
+    this.event(name, "scaled", `${sts.replicas} -> ${replicas} by ${manager}`);
+    this.putObject({ ...sts.body, spec: { ...sts.body.spec, replicas } });
+    sts.replicasOwners = owners;
   }
   deleteObject(kind: string, namespace: string | undefined, name: string): void {
     this.objects.delete(this.key(kind, namespace, name));
@@ -318,6 +336,7 @@ export class World {
     for (const f of this.tickHooks) {
       f();
     }
+    syncAutoscalers(this);
     for (const sts of [...this.statefulSets.values()]) {
       syncStatefulSet(this, sts);
     }

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { MOCK_RANDOM_PREFIX } from "../../offline/mock-runtime";
-import { SECRET_PLACEHOLDER, writeRendered } from "../../offline/render";
+import { leaveCountsToAutoscalers, renderStack, SECRET_PLACEHOLDER, writeRendered } from "../../offline/render";
 import { validateManifest } from "../schema";
 
 describe("render", () => {
@@ -55,6 +55,29 @@ describe("render", () => {
       });
     });
   }
+
+  it("prod: writes the broker autoscaler and leaves the broker count to it, every other count as the program says", async () => {
+    const { files } = await renderStack("prod");
+    const hpa = files.find((f) => f.object.kind === "HorizontalPodAutoscaler");
+    assert.ok(hpa, "the broker HorizontalPodAutoscaler is rendered");
+    assert.deepEqual(hpa.object.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "StatefulSet", name: "robustmq-broker" });
+    const sts = new Map<string, any>(files.filter((f) => f.object.kind === "StatefulSet").map((f) => [f.object.metadata.name, f.object]));
+    assert.equal("replicas" in sts.get("robustmq-broker").spec, false);
+    assert.deepEqual([sts.get("robustmq-meta").spec.replicas, sts.get("robustmq-engine").spec.replicas], [5, 3]);
+    // The autoscaler comes after the StatefulSet it targets.
+    const at = (kind: string, name: string) => files.findIndex((f) => f.object.kind === kind && f.object.metadata.name === name);
+    assert.ok(at("StatefulSet", "robustmq-broker") < at("HorizontalPodAutoscaler", "robustmq-broker"));
+  });
+
+  it("leaves only an autoscaler's own target without a count", () => {
+    const sts = (name: string, namespace = "mq") => ({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name, namespace }, spec: { replicas: 3 } });
+    const objects: Array<Record<string, any>> = [
+      sts("a"), sts("b"), sts("a", "other"),
+      { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "a", namespace: "mq" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "StatefulSet", name: "a" } } },
+    ];
+    leaveCountsToAutoscalers(objects);
+    assert.deepEqual(objects.slice(0, 3).map((o) => o.spec.replicas), [undefined, 3, 3]);
+  });
 
   it("keeps stack secrets out of every file", async () => {
     // A stack with `secure:` values: they reach the Secret only.

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { DEFAULT_PROVIDER_FLAGS, patternMatches, providerDiff } from "./k8s-rules";
+import { appliedOnUpdate, DEFAULT_PROVIDER_FLAGS, patternMatches, providerDiff, PULUMI_MANAGER } from "./k8s-rules";
 import { evaluate, evaluateProgram, plan, restarts, Snapshot } from "./harness";
 import { evaluation } from "./scenarios";
 
@@ -71,6 +71,24 @@ describe("preview harness: Kubernetes provider rules", function () {
     assert.deepEqual(providerDiff(sts(), sts({ annotation: "2" }), f, { replaceOnChanges: ["spec.template"] }).replaces, ["spec.template.metadata.annotations.a"]);
   });
 
+  it("an autoscaler's count: a diff without ignoreChanges, none with it", function () {
+    assert.deepEqual(providerDiff(sts({ replicas: 7 }), sts(), f).changed, ["spec.replicas"]);
+    assert.equal(providerDiff(sts({ replicas: 7 }), sts(), f, { ignoreChanges: ["spec.replicas"] }).changes, false);
+  });
+
+  it("an update applies an ignored field as the live value, or not at all when another manager owns it", function () {
+    const program = sts({ replicas: 3, annotation: "2" });
+    const live = sts({ replicas: 7 });
+    const hpa = { "spec.replicas": ["kube-controller-manager"] };
+    assert.equal(appliedOnUpdate(program, live, [], hpa).spec.replicas, 3, "without ignoreChanges the program's count is applied");
+    assert.equal("replicas" in appliedOnUpdate(program, live, ["spec.replicas"], hpa).spec, false);
+    assert.equal(appliedOnUpdate(program, live, ["spec.replicas"], { "spec.replicas": [PULUMI_MANAGER] }).spec.replicas, 7);
+    // Shared with another manager: the provider's own still owns it, so the live value is sent.
+    assert.equal(appliedOnUpdate(program, live, ["spec.replicas"], { "spec.replicas": ["kube-controller-manager", PULUMI_MANAGER] }).spec.replicas, 7);
+    assert.equal(appliedOnUpdate(program, live, ["spec.replicas"], hpa).spec.template.metadata.annotations.a, "2", "everything else as the program says");
+    assert.equal(program.spec.replicas, 3, "the inputs are not modified");
+  });
+
   it("a forceNew pattern matches a change above it when the new value holds it (jsonpath over the patch)", function () {
     assert.ok(patternMatches(".spec.selector", ["spec"], { selector: {} }));
     assert.ok(!patternMatches(".spec.selector", ["spec"], { replicas: 1 }));
@@ -103,6 +121,14 @@ describe("preview harness: plan, protect and restarts", function () {
     const scaled = snap([{ name: "s", inputs: sts({ replicas: 5 }) }]);
     const b2 = snap([{ name: "s", inputs: sts() }]);
     assert.deepEqual(restarts(b2, scaled, plan(b2, scaled, DEFAULT_PROVIDER_FLAGS)), []);
+  });
+
+  it("a template change rolls the live count when the count is ignored (an autoscaler's), the program's otherwise", function () {
+    const live = snap([{ name: "s", inputs: sts({ replicas: 7 }) }]);
+    const next = snap([{ name: "s", inputs: sts({ replicas: 3, annotation: "2" }) }]);
+    assert.deepEqual(restarts(live, next, plan(live, next, DEFAULT_PROVIDER_FLAGS)).map((x) => x.pods), [3]);
+    (next.get("s") as any).opts.ignoreChanges = ["spec.replicas"];
+    assert.deepEqual(restarts(live, next, plan(live, next, DEFAULT_PROVIDER_FLAGS)).map((x) => x.pods), [7]);
   });
 
   it("records protect as the SDK resolves it: inherited only where the child's own option is undefined", async function () {

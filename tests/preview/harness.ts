@@ -9,7 +9,7 @@ import type { RobustMQClusterArgs } from "../../components";
 import { MockRunOptions, runWithMocks } from "../../offline/mock-runtime";
 import { deployStack } from "../../stacks/program";
 import { readStackSettings } from "../../stacks/config";
-import { PathSegment, ProviderFlags, providerDiff } from "./k8s-rules";
+import { PathSegment, pathContains, ProviderFlags, providerDiff } from "./k8s-rules";
 
 /** Pulumi's marker of a secret value in serialised inputs (@pulumi/pulumi runtime/rpc.js specialSigKey). */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -292,7 +292,10 @@ export function restarts(before: Snapshot, after: Snapshot, plans: ObjectPlan[])
     }
     const strategy = n?.inputs.spec?.updateStrategy ?? {};
     const partition = Number(strategy.rollingUpdate?.partition ?? 0);
-    const rolled = strategy.type === "OnDelete" ? 0 : Math.max(0, Math.min(oldReplicas, Number(n?.inputs.spec?.replicas ?? 1)) - partition);
+    // An ignored count is not applied: the live one (the old state's) stays (k8s-rules.ts appliedOnUpdate).
+    const countIgnored = (n?.opts.ignoreChanges ?? []).some((i) => pathContains(i, ["spec", "replicas"]));
+    const newReplicas = countIgnored ? oldReplicas : Number(n?.inputs.spec?.replicas ?? 1);
+    const rolled = strategy.type === "OnDelete" ? 0 : Math.max(0, Math.min(oldReplicas, newReplicas) - partition);
     out.push({ tier: tierOf(o), key: p.key, pods: rolled, runningConfigChanged: running, templateChanges });
   }
   return out;

@@ -313,3 +313,51 @@ export function providerDiff(
   const deleteBeforeReplace = replaces.length > 0 && !autonamed && name(newInputs) === name(oldInputs) && ns(newInputs) === ns(oldInputs);
   return { changes: diffs.length > 0, replaces, changed: diffs.map((d) => formatPath(d.path)), deleteBeforeReplace };
 }
+
+/** Field managers of an object's paths, as its metadata.managedFields would list them. */
+export type FieldOwners = Record<string, string[]>;
+
+/**
+ * The provider's field manager of one resource under Server-Side Apply: "pulumi-kubernetes-" and a
+ * random suffix chosen once and kept in the state (provider.go fieldManagerName, 2883-2908).
+ */
+export const PULUMI_MANAGER = "pulumi-kubernetes-5f3c2a1b";
+
+/**
+ * What the provider applies on an update under Server-Side Apply (provider/pkg/await/await.go at
+ * the commit above: Update GETs the live object, line 462; ssaUpdate, 643-672;
+ * handleSSAIgnoreFields, 716-800): the new inputs, with every ignoreChanges path
+ * - removed when another field manager owns it and the provider's does not (763-766), so the
+ *   apply neither conflicts with that manager nor takes the field from it;
+ * - otherwise set to the live object's value when it has one (786-795), so an owned field is
+ *   neither reset to the program's value nor, by being left out, unset.
+ * Array segments of ignore paths are not modelled (the provider's own TODO says it handles them
+ * only as plain path components).
+ */
+export function appliedOnUpdate(inputs: Record<string, any>, live: Record<string, any>, ignoreChanges: string[], owners: FieldOwners): Record<string, any> {
+  const out = structuredClone(inputs);
+  for (const ignore of ignoreChanges) {
+    const parts = ignore.split(".");
+    const managers = owners[ignore] ?? [];
+    const theirs = managers.some((m) => m !== PULUMI_MANAGER);
+    const ours = managers.includes(PULUMI_MANAGER);
+    const parentOf = (o: any) => parts.slice(0, -1).reduce((v, k) => (v === undefined || v === null ? undefined : v[k]), o);
+    const last = parts[parts.length - 1];
+    if (theirs && !ours) {
+      const parent = parentOf(out);
+      if (parent !== undefined && parent !== null) {
+        delete parent[last];
+      }
+      continue;
+    }
+    const liveParent = parentOf(live);
+    if (liveParent !== undefined && liveParent !== null && last in liveParent) {
+      let at = out;
+      for (const k of parts.slice(0, -1)) {
+        at = at[k] ??= {};
+      }
+      at[last] = structuredClone(liveParent[last]);
+    }
+  }
+  return out;
+}

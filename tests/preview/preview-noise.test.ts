@@ -16,7 +16,7 @@
 // at eviction time: a replacement leaves a gap in protection, no data and no traffic lost; policy/v1
 // PDBs are updated in place anyway), StorageClass (a replacement leaves existing volumes alone).
 import * as assert from "assert";
-import { DEFAULT_PROVIDER_FLAGS, providerFlags } from "./k8s-rules";
+import { appliedOnUpdate, DEFAULT_PROVIDER_FLAGS, PULUMI_MANAGER, providerFlags } from "./k8s-rules";
 import { evaluate, ObjectPlan, plan, Restart, restarts, Snapshot } from "./harness";
 import { CHANGES, Change, evaluation } from "./scenarios";
 
@@ -39,6 +39,22 @@ interface Outcome {
   change: Change;
   plans: ObjectPlan[];
   restarts: Restart[];
+  before: Snapshot;
+  after: Snapshot;
+}
+
+/** The state after a refresh recorded the live counts: a copy, the cached snapshot stays as rendered. */
+function withLiveReplicas(s: Snapshot, live: Record<string, number> | undefined): Snapshot {
+  if (live === undefined) {
+    return s;
+  }
+  const out: Snapshot = new Map([...s].map(([k, o]) => [k, structuredClone(o)]));
+  for (const [name, replicas] of Object.entries(live)) {
+    const sts = [...out.values()].find((o) => o.inputs.kind === "StatefulSet" && o.inputs.metadata?.name === name);
+    assert.ok(sts, `no StatefulSet ${name}`);
+    sts.inputs.spec.replicas = replicas;
+  }
+  return out;
 }
 
 const outcomes = new Map<string, Outcome>();
@@ -115,10 +131,10 @@ describe("preview noise of routine changes on a protected prod stack", function 
     const flags = providerFlags(evaluation(undefined).config);
     assert.deepEqual(flags, DEFAULT_PROVIDER_FLAGS, "the prod stack sets no provider mutability flag");
     for (const change of CHANGES) {
-      const before = await snapshotOf(change.before);
+      const before = withLiveReplicas(await snapshotOf(change.before), change.liveReplicas);
       const after = await snapshotOf(change.after);
       const plans = plan(before, after, flags);
-      outcomes.set(change.name, { change, plans, restarts: restarts(before, after, plans) });
+      outcomes.set(change.name, { change, plans, restarts: restarts(before, after, plans), before, after });
       for (const o of before.values()) {
         if (o.inputs.kind === "StatefulSet") {
           const t = String(o.inputs.metadata?.labels?.["app.kubernetes.io/component"] ?? o.inputs.metadata?.name);
@@ -142,9 +158,39 @@ describe("preview noise of routine changes on a protected prod stack", function 
     describe(change.name, function () {
       const outcome = () => outcomes.get(change.name) as Outcome;
 
-      it("changes something", function () {
-        assert.ok(outcome().plans.some((p) => p.action !== "same"), "the change should reach the plan");
-      });
+      if (change.only === undefined) {
+        it("changes something", function () {
+          assert.ok(outcome().plans.some((p) => p.action !== "same"), "the change should reach the plan");
+        });
+      } else {
+        it(change.only.length === 0 ? "plans no change at all" : `changes ${change.only.join(", ")} and nothing else`, function () {
+          const changed = outcome().plans.filter((p) => p.action !== "same");
+          assert.deepEqual(changed.map((p) => `${p.kind}/${p.name}`), change.only, changed.map((p) => `${p.kind}/${p.name} ${p.action} (${p.changed.join(", ")})`).join("; "));
+        });
+      }
+
+      if (change.liveReplicas !== undefined) {
+        // Whoever owns spec.replicas by then: the HPA controller once it has moved the count, the
+        // provider's manager before (k8s-rules.ts appliedOnUpdate).
+        it("applies the live pod counts, never the program's", function () {
+          const o = outcome();
+          for (const [name, live] of Object.entries(change.liveReplicas ?? {})) {
+            const p = o.plans.find((x) => x.kind === "StatefulSet" && x.name === name);
+            assert.ok(p, name);
+            if (p.action === "same") {
+              continue;
+            }
+            assert.equal(p.action, "update", `${name}: ${p.action}`);
+            const next = o.after.get(p.key)!;
+            const prev = o.before.get(p.key)!;
+            for (const owner of ["kube-controller-manager", PULUMI_MANAGER]) {
+              const sent = appliedOnUpdate(next.inputs, prev.inputs, next.opts.ignoreChanges, { "spec.replicas": [owner] });
+              const replicas = sent.spec?.replicas;
+              assert.ok(replicas === undefined || replicas === live, `${name} (spec.replicas owned by ${owner}): applies ${replicas}, live ${live}`);
+            }
+          }
+        });
+      }
 
       it("replaces nothing that holds state or serves traffic", function () {
         const bad = outcome().plans.filter((p) => (p.action === "replace" || p.action === "delete") && (p.stateful || p.serving));

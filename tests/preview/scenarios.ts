@@ -21,6 +21,13 @@ export interface Change {
   listed: boolean;
   before?: Side;
   after: Side;
+  /**
+   * Pod counts of StatefulSets (by object name) that differ live from the program, as a `pulumi
+   * refresh` before the preview records them in the state: what the autoscaler set.
+   */
+  liveReplicas?: Record<string, number>;
+  /** The objects ("Kind/name") the plan changes, exactly; unset: at least one. */
+  only?: string[];
 }
 
 export const BASE_STACK = "prod";
@@ -38,7 +45,15 @@ export const CHANGES: Change[] = [
       },
     },
   },
-  { name: "broker scale-out", listed: true, after: { edit: (c) => (c.brokerReplicas += 1) } },
+  {
+    // prod's broker count is the autoscaler's: a scale-out is asked for by raising its floor, and
+    // only the HPA changes (the StatefulSet's count is no longer applied).
+    name: "broker scale-out",
+    listed: true,
+    after: { edit: (c) => (c.brokerAutoscaling.minReplicas += 1) },
+    // The new floor's pod gets its claim patch (workload/volumes.ts: up to the autoscaler's floor).
+    only: ["PersistentVolumeClaimPatch/data-robustmq-broker-3", "HorizontalPodAutoscaler/robustmq-broker"],
+  },
   { name: "engine scale-out", listed: true, after: { edit: (c) => (c.engineReplicas += 1) } },
   { name: "meta scale-out", listed: true, after: { edit: (c) => (c.metaReplicas += 2) } },
   {
@@ -105,6 +120,28 @@ export const CHANGES: Change[] = [
     after: {},
   },
   { name: "monitoring with PodMonitors", listed: false, after: { edit: (c) => (c.monitoring = { ...c.monitoring, scrape: "PodMonitor" }) } },
+  // Added: the autoscaler at work, and a change of its bounds.
+  { name: "autoscaler changed the broker replicas", listed: false, after: {}, liveReplicas: { "robustmq-broker": 7 }, only: [] },
+  {
+    name: "user changes autoscaling max",
+    listed: false,
+    after: { edit: (c) => (c.brokerAutoscaling.maxReplicas = 12) },
+    only: ["HorizontalPodAutoscaler/robustmq-broker"],
+  },
+  {
+    // The StatefulSet is updated for another reason while the autoscaler holds 7 brokers: the
+    // apply must keep 7 (pulumi/pulumi-kubernetes#2542 was this case).
+    name: "version bump, autoscaler at 7 brokers",
+    listed: false,
+    liveReplicas: { "robustmq-broker": 7 },
+    after: {
+      edit: (c) => {
+        c.imageBuild.version = "v0.4.12";
+        c.imageBuild.context = "https://github.com/robustmq/robustmq.git#v0.4.12";
+        delete c.imageBuild.gitSha;
+      },
+    },
+  },
   // Added: routine edits of serving objects and of the other credential.
   { name: "LB source range added", listed: false, after: { edit: (c) => (c.loadBalancerSourceRanges = [...(c.loadBalancerSourceRanges ?? []), "198.51.100.0/24"]) } },
   {

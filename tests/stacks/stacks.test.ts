@@ -46,6 +46,7 @@ const SAMPLES: Record<string, { value: unknown; with?: Record<string, unknown> }
   metaReplicas: { value: 5, with: SPLIT },
   brokerReplicas: { value: 4, with: SPLIT },
   engineReplicas: { value: 4, with: SPLIT },
+  brokerAutoscaling: { value: { minReplicas: 2, maxReplicas: 5, connectionsPerPod: 8000 }, with: SPLIT },
   storageSize: { value: "7Gi" },
   metaStorageSize: { value: "31Gi", with: SPLIT },
   brokerStorageSize: { value: "3Gi", with: SPLIT },
