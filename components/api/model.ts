@@ -90,6 +90,11 @@ export interface ResolvedTier extends ResolvedTierFeatures {
   partition: number;
   /** Ports the RobustMQ container listens on and declares (headless Service ports too). */
   ports: ExposedPort[];
+  /**
+   * Whether users log in to this tier's admin HTTP API: the admin Service routes to it and its
+   * nodes hold the real admin credentials (the broker-role tiers; see cluster/resolve.ts).
+   */
+  servesAdminApi: boolean;
   /** Name of the port the readiness probe checks. */
   readinessPort: string;
   /** The bootstrap gate, on meta-carrying tiers of more than one pod. */

@@ -209,7 +209,6 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   // Policies and the listener certificate exist before any pod starts.
   addFeatures("config");
 
-  const checksum = credentialsChecksum(creds);
   const byPhase = [...cluster.tiers].sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
   for (const tier of byPhase) {
     const n = tier.names;
@@ -221,7 +220,7 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
     registry.add(tier.phase, n.statefulSet, "StatefulSet", (d) =>
       new k8s.apps.v1.StatefulSet(
         n.statefulSet,
-        statefulSetManifest({ cluster, tier, configChecksum: files.checksums.get(tier.name) as string, credentialsChecksum: checksum }),
+        statefulSetManifest({ cluster, tier, configChecksum: files.checksums.get(tier.name) as string, credentialsChecksum: credentialsChecksum(creds, tier.servesAdminApi) }),
         { ...opts(d), ignoreChanges },
       ),
     );

@@ -4,10 +4,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { RobustMQClusterArgs } from "../api/args";
 import { ClusterNames } from "../api/naming";
-import { CredentialName, CREDENTIALS, credentialProblems, CredentialSpec, tomlString } from "../rmq/credentials";
+import { CredentialName, CREDENTIALS, credentialProblems, CredentialSpec, internalSecretKey, tomlString } from "../rmq/credentials";
 import { sha256 } from "../rmq/config/server-toml";
 
-export type Credentials = Record<CredentialName, pulumi.Output<string>>;
+export interface Credentials extends Record<CredentialName, pulumi.Output<string>> {
+  /**
+   * Private values of the admin-API-only credentials for the nodes that do not serve the admin
+   * API: generated once, never output, never rotated, so rotating the real ones restarts only the
+   * tiers that serve it.
+   */
+  internal: Partial<Record<CredentialName, pulumi.Output<string>>>;
+}
 
 /** A user-supplied secret, checked once its value is known (config secrets are Outputs). */
 function checked(spec: CredentialSpec, value: pulumi.Input<string>): pulumi.Output<string> {
@@ -32,12 +39,19 @@ function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Res
 }
 
 export function credentials(names: ClusterNames, args: RobustMQClusterArgs, parent: pulumi.Resource): Credentials {
-  return Object.fromEntries(
+  const given = Object.fromEntries(
     CREDENTIALS.map((spec) => {
-      const given = args[spec.name];
-      return [spec.name, given !== undefined ? checked(spec, given) : generated(spec, names, parent)];
+      const value = args[spec.name];
+      return [spec.name, value !== undefined ? checked(spec, value) : generated(spec, names, parent)];
     }),
-  ) as Credentials;
+  ) as Record<CredentialName, pulumi.Output<string>>;
+  const internal = Object.fromEntries(
+    CREDENTIALS.filter((s) => s.adminApiOnly).map((spec) => [
+      spec.name,
+      pulumi.secret(new random.RandomPassword(names.random(internalSecretKey(spec)), { length: spec.generate.length, special: false }, { parent }).result),
+    ]),
+  );
+  return { ...given, internal };
 }
 
 /** Secret data: each credential plain (for people and clients) and as a TOML literal (for RobustMQ). */
@@ -46,18 +60,24 @@ export function secretData(c: Credentials): Record<string, pulumi.Output<string>
   for (const spec of CREDENTIALS) {
     data[spec.secretKey] = c[spec.name];
     data[`${spec.secretKey}.toml`] = c[spec.name].apply(tomlString);
+    const internal = c.internal[spec.name];
+    if (internal !== undefined) {
+      // Only RobustMQ reads it: no plain copy for people.
+      data[`${internalSecretKey(spec)}.toml`] = internal.apply(tomlString);
+    }
   }
   return data;
 }
 
 /**
- * A digest of the credentials RobustMQ reads on every start, for the pod template annotation: a
- * rotated admin password or JWT secret restarts the pods so they take it. The MQTT user and
+ * A digest of the credentials a tier's nodes read on every start, for the pod template annotation:
+ * a rotated admin password or JWT secret restarts the pods that serve the admin API so they take
+ * it (the others hold private values that never change). The MQTT user and
  * password only seed the superuser when the cluster first starts (rmq/credentials.ts), so a change
  * could only restart every pod for nothing. The digest reveals nothing usable (generated values
  * are long and random) and is not marked secret so the StatefulSet diff stays readable.
  */
-export function credentialsChecksum(c: Credentials): pulumi.Output<string> {
-  const read = CREDENTIALS.filter((s) => s.appliedOn === "every-start").map((s) => c[s.name]);
+export function credentialsChecksum(c: Credentials, servesAdminApi: boolean): pulumi.Output<string> {
+  const read = CREDENTIALS.filter((s) => s.appliedOn === "every-start").map((s) => (servesAdminApi ? c[s.name] : (c.internal[s.name] ?? c[s.name])));
   return pulumi.unsecret(pulumi.all(read).apply((values) => sha256(...values)));
 }

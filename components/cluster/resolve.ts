@@ -431,6 +431,11 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
       partition: t.partition ?? 0,
       ports: nodePorts(kind.roles, clientService.ports, ports),
       readinessPort: readinessPortName(kind.roles, protocols, ports),
+      // The admin API is served where the clients are, the broker-role pods: their node-local
+      // views (an MQTT broker's clients and sessions) are the ones worth reading, and a rotated
+      // admin password or JWT secret then restarts only them. Meta and engine pods hold private
+      // credentials; reach their admin API through `kubectl port-forward` (loopback needs no login).
+      servesAdminApi: carriesBroker(kind),
       // A peer's storage port opens only once that node has registered through a Raft leader:
       // joining it then finds a leader (its gRPC port opens before it has even joined).
       gate:

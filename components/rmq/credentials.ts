@@ -20,6 +20,12 @@ export interface CredentialSpec {
    * a later value is not applied and restarting pods for it achieves nothing.
    */
   appliedOn: "every-start" | "first-start";
+  /**
+   * Read only by the admin HTTP API (src/admin-server/src/auth.rs at v0.4.11: the login compares
+   * admin.username/password, tokens are signed and checked with admin.jwt_secret; nothing else
+   * reads them). A node whose admin API nobody is meant to log in to can hold a private value.
+   */
+  adminApiOnly: boolean;
   /** RobustMQ's published defaults: refused. */
   publishedDefaults: readonly string[];
   minLength: number;
@@ -34,29 +40,38 @@ function spec(name: CredentialName, configKey: string, secretKey: string, rest: 
 export const CREDENTIALS: readonly CredentialSpec[] = [
   spec("adminPassword", "admin.password", "admin-password", {
     appliedOn: "every-start",
+    adminApiOnly: true,
     publishedDefaults: ["admin"],
     minLength: 12,
     generate: { kind: "password", length: 32 },
   }),
   spec("jwtSecret", "admin.jwt_secret", "jwt-secret", {
     appliedOn: "every-start",
+    adminApiOnly: true,
     publishedDefaults: ["robustmq-change-me-in-production"],
     minLength: 32,
     generate: { kind: "password", length: 48 },
   }),
   spec("mqttUsername", "mqtt_runtime.auth.default_user", "mqtt-username", {
     appliedOn: "first-start",
+    adminApiOnly: false,
     publishedDefaults: [],
     minLength: 1,
     generate: { kind: "username", length: 8 },
   }),
   spec("mqttPassword", "mqtt_runtime.auth.default_password", "mqtt-password", {
     appliedOn: "first-start",
+    adminApiOnly: false,
     publishedDefaults: ["robustmq"],
     minLength: 12,
     generate: { kind: "password", length: 32 },
   }),
 ];
+
+/** Secret key of the private value that nodes not serving the admin API hold instead. */
+export function internalSecretKey(spec: CredentialSpec): string {
+  return `internal-${spec.secretKey}`;
+}
 
 export function credentialSpec(name: CredentialName): CredentialSpec {
   return CREDENTIALS.find((c) => c.name === name) as CredentialSpec;

@@ -48,7 +48,8 @@ export function adminServiceManifest(cluster: ResolvedCluster): k8s.types.input.
     metadata: { name: cluster.names.adminService, namespace: cluster.namespace, labels: objectLabels(cluster, "admin") },
     spec: {
       type: "ClusterIP",
-      selector: instanceSelector(cluster),
+      // The pods users log in to (ResolvedTier.servesAdminApi: the broker-role ones).
+      selector: { ...instanceSelector(cluster), [BROKER_ROLE_LABEL]: "true" },
       ports: [{ name: "http", port: cluster.ports.http, targetPort: "http", protocol: "TCP" }],
     },
   };

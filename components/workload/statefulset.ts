@@ -5,7 +5,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ResolvedCluster, ResolvedTier } from "../api/model";
 import { CONTAINER_NAME, DATA_VOLUME, podLabels, selectorLabels } from "../api/naming";
 import { BROKER_ID_OVERRIDE } from "../rmq/config/env";
-import { CREDENTIALS } from "../rmq/credentials";
+import { CREDENTIALS, internalSecretKey } from "../rmq/credentials";
 import { brokerIdEnvValue, POD_INDEX_ENV, POD_INDEX_LABEL } from "../rmq/identity";
 import { carriesMeta } from "../rmq/topology";
 import { BROKER_SERVER_BINARY, CONFIG_MOUNT_PATH, DATA_MOUNT_PATH, ROBUSTMQ_HOME } from "../rmq/versions";
@@ -20,8 +20,11 @@ export { CONTAINER_NAME, DATA_VOLUME };
 export const BROKER_IP_ENV = "ROBUSTMQ_BROKER_IP";
 
 /** Env vars of the credentials: each from its Secret key holding a TOML string literal. */
-export function credentialEnv(secretName: string): k8s.types.input.core.v1.EnvVar[] {
-  return CREDENTIALS.map((c) => ({ name: c.env, valueFrom: { secretKeyRef: { name: secretName, key: `${c.secretKey}.toml` } } }));
+export function credentialEnv(secretName: string, servesAdminApi: boolean): k8s.types.input.core.v1.EnvVar[] {
+  return CREDENTIALS.map((c) => {
+    const key = c.adminApiOnly && !servesAdminApi ? internalSecretKey(c) : c.secretKey;
+    return { name: c.env, valueFrom: { secretKeyRef: { name: secretName, key: `${key}.toml` } } };
+  });
 }
 
 /**
@@ -123,7 +126,7 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
       podIndexEnv,
       { name: BROKER_ID_OVERRIDE.env, value: brokerIdEnvValue(tier.idPrefix) },
       { name: BROKER_IP_ENV, valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
-      ...credentialEnv(cluster.names.secret),
+      ...credentialEnv(cluster.names.secret, tier.servesAdminApi),
     ],
     resources: { requests: { ...tier.requests }, limits: { ...tier.limits } },
     securityContext: CONTAINER_SECURITY_CONTEXT,

@@ -36,7 +36,13 @@ function container(sts: Registered): any {
 describe("stacks: the exact resources each stack produces", () => {
   const common = {
     "robustmq:index:RobustMQCluster": ["robustmq"],
-    "random:index/randomPassword:RandomPassword": ["robustmq-admin-password", "robustmq-jwt-secret", "robustmq-mqtt-password"],
+    "random:index/randomPassword:RandomPassword": [
+      "robustmq-admin-password",
+      "robustmq-internal-admin-password",
+      "robustmq-internal-jwt-secret",
+      "robustmq-jwt-secret",
+      "robustmq-mqtt-password",
+    ],
     "random:index/randomString:RandomString": ["robustmq-mqtt-username"],
     "kubernetes:core/v1:Namespace": ["robustmq-namespace"],
     "kubernetes:core/v1:Secret": ["robustmq-credentials"],

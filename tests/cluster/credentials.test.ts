@@ -26,13 +26,43 @@ describe("credentials: what a change restarts", () => {
   });
 
   for (const field of ["adminPassword", "jwtSecret"] as const) {
-    it(`restarts every tier when ${field} rotates (RobustMQ reads it from its config, loaded at start)`, async () => {
-      const after = await templates({ ...BASE, [field]: `${BASE[field]}-rotated` });
-      for (const name of Object.keys(before)) {
-        assert.notEqual(after[name], before[name], name);
+    it(`restarts the tiers serving the admin API, and only them, when ${field} rotates (RobustMQ reads it from its config, loaded at start)`, async () => {
+      for (const topology of ["split", "combined"] as const) {
+        const base = await templates({ ...BASE, topology });
+        const after = await templates({ ...BASE, topology, [field]: `${BASE[field]}-rotated` });
+        const changed = Object.keys(base).filter((name) => after[name] !== base[name]);
+        assert.deepEqual(changed, topology === "split" ? ["rmq-broker"] : ["rmq-combined"]);
       }
     });
   }
+
+  it("gives the tiers not serving the admin API private admin credentials, and routes the admin Service to the others", async () => {
+    const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", BASE));
+    const secret = resources.find((r) => r.type === "kubernetes:core/v1:Secret")!;
+    const keyOf = (sts: string, env: string) =>
+      resources
+        .find((r) => r.name === sts)!
+        .inputs.spec.template.spec.containers[0].env.find((e: any) => e.name === env).valueFrom.secretKeyRef.key;
+    for (const [env, key] of [["ROBUST_MQ_SERVER_ADMIN_PASSWORD", "admin-password"], ["ROBUST_MQ_SERVER_ADMIN_JWT_SECRET", "jwt-secret"]]) {
+      assert.equal(keyOf("rmq-broker", env), `${key}.toml`);
+      for (const sts of ["rmq-meta", "rmq-engine"]) {
+        assert.equal(keyOf(sts, env), `internal-${key}.toml`, `${sts} ${env}`);
+      }
+      // The whole stringData is one secret value under mocks.
+      const data = secret.inputs.stringData.value ?? secret.inputs.stringData;
+      const value = (k: string) => data[k] as string;
+      assert.ok(value(`internal-${key}.toml`).length > 20, "a generated value");
+      assert.notEqual(value(`internal-${key}.toml`), value(`${key}.toml`));
+      assert.equal(data[`internal-${key}`], undefined, "no plain copy of a value only RobustMQ reads");
+    }
+    const admin = resources.find((r) => r.name === "rmq-admin")!;
+    const brokerPodLabels = resources.find((r) => r.name === "rmq-broker")!.inputs.spec.template.metadata.labels;
+    for (const sts of ["rmq-meta", "rmq-engine", "rmq-broker"]) {
+      const labels = resources.find((r) => r.name === sts)!.inputs.spec.template.metadata.labels;
+      const selected = Object.entries<string>(admin.inputs.spec.selector).every(([k, v]) => labels[k] === v);
+      assert.equal(selected, labels === brokerPodLabels, sts);
+    }
+  });
 
   for (const field of ["mqttUsername", "mqttPassword"] as const) {
     it(`restarts nothing when ${field} changes (it only seeds the superuser on the cluster's first start)`, async () => {

@@ -507,7 +507,9 @@ describe("config: generated server.toml", () => {
       [BROKER_ID_OVERRIDE, ...CREDENTIALS].map((o) => ({ key: "configKey" in o ? o.configKey : o.key, env: o.env })),
       overrides,
     );
-    assert.deepEqual(credentialEnv("x-credentials").map((c) => c.name).sort(), overrides.filter((o) => o.key !== "broker_id").map((o) => o.env).sort());
+    for (const servesAdminApi of [true, false]) {
+      assert.deepEqual(credentialEnv("x-credentials", servesAdminApi).map((c) => c.name).sort(), overrides.filter((o) => o.key !== "broker_id").map((o) => o.env).sort());
+    }
   });
 
   it("merges extraConfig over the generated settings", () => {
