@@ -21,7 +21,10 @@ import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } 
 import { runWithMocks } from "../../offline/mock-runtime";
 import { validateManifest } from "../schema";
 import { REFERENCE, REFERENCE_NAME } from "./monitoring/cases";
-import { metricNames, selectors } from "./monitoring/promql";
+import { matcherLabels, metricNames, selectors as vectorSelectors } from "./promql";
+
+/** Every vector selector of an expression with the label names its matchers use. */
+const selectors = (expr: string) => vectorSelectors(expr).map((s) => ({ name: s.name, labels: matcherLabels(s) }));
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -281,7 +284,7 @@ describe("monitoring: the alert rules", () => {
       metricNames('sum by (cluster, pod) (rate(a_total{x="b{c}", y=~"d|e"}[5m])) / on (pod) group_left (tier) b offset 5m > 1e3 and c unless absent(d{z="1"}) or time() - e'),
       ["a_total", "b", "c", "d", "e"],
     );
-    assert.deepEqual(selectors('rate(a{x="1", y!~"2"}[1m]) + b'), [{ name: "a", labels: ["x", "y"] }]);
+    assert.deepEqual(selectors('rate(a{x="1", y!~"2"}[1m]) + b'), [{ name: "a", labels: ["x", "y"] }, { name: "b", labels: [] }]);
   });
 });
 

@@ -112,3 +112,14 @@ export function selectors(expr: string): Selector[] {
 export function unknownMetrics(expr: string, known: ReadonlySet<string>): string[] {
   return [...new Set(selectors(expr).map((s) => s.name))].filter((name) => !known.has(name));
 }
+
+/** Metric names an expression selects, each once, in order of first use. */
+export function metricNames(expr: string): string[] {
+  return [...new Set(selectors(expr).map((s) => s.name))];
+}
+
+/** Label names a selector's matchers use. */
+export function matcherLabels(s: Selector): string[] {
+  const bare = s.matchers.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
+  return [...bare.matchAll(/([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)/g)].map((m) => m[1]);
+}
