@@ -7,8 +7,8 @@ import { carriesBroker, carriesEngine, Role } from "../rmq/topology";
 
 /** Every probe timing, in one place (seconds). */
 export const PROBE_TIMING = {
-  startup: { periodSeconds: 5, timeoutSeconds: 3 },
-  readiness: { periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 1 },
+  startup: { periodSeconds: 2, timeoutSeconds: 2 },
+  readiness: { periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 },
   liveness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
 } as const;
 
