@@ -71,6 +71,9 @@ export interface ClusterNames {
   random: (credential: string) => string;
   /** Pulumi name of the RobustMQImage the cluster builds. */
   image: string;
+  /** Pulumi name of the meta tier's scale-in guard (ValidatingAdmissionPolicy and its binding). */
+  metaScaleInGuard: string;
+  metaScaleInGuardBinding: string;
 }
 
 export function clusterNames(name: string): ClusterNames {
@@ -94,6 +97,8 @@ export function clusterNames(name: string): ClusterNames {
     dashboard: `${name}-dashboard`,
     random: (credential) => `${name}-${credential}`,
     image: `${name}-image`,
+    metaScaleInGuard: `${name}-meta-scale-in`,
+    metaScaleInGuardBinding: `${name}-meta-scale-in-binding`,
   };
 }
 

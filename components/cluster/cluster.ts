@@ -12,6 +12,8 @@ import { pdbManifest } from "../workload/disruption";
 import { adminServiceManifest, clientServiceManifest, headlessServiceManifest } from "../workload/services";
 import { statefulSetManifest } from "../workload/statefulset";
 import { dataClaimPatches } from "../workload/volumes";
+import { metaScaleInBindingManifest, metaScaleInPolicyManifest } from "../workload/meta-scale-in-guard";
+import { carriesMeta } from "../rmq/topology";
 import { Credentials, credentials, credentialsChecksum, secretData } from "./credentials";
 import { autoscalerOwnedFields } from "../features/autoscaling";
 import { FEATURES, TIER_FEATURES } from "./features";
@@ -208,6 +210,18 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   }
   // Policies and the listener certificate exist before any pod starts.
   addFeatures("config");
+  // Before the meta StatefulSet exists, so that every later change of its count meets the guard.
+  const metaTier = cluster.tiers.find(carriesMeta);
+  if (metaTier !== undefined) {
+    const guard = names.metaScaleInGuard;
+    registry.add("config", guard, "ValidatingAdmissionPolicy", (d) =>
+      new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(guard, metaScaleInPolicyManifest(cluster, metaTier), opts(d)),
+    );
+    const binding = names.metaScaleInGuardBinding;
+    registry.add("config", binding, "ValidatingAdmissionPolicyBinding", (d) =>
+      new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(binding, metaScaleInBindingManifest(cluster), opts(d)),
+    );
+  }
 
   const byPhase = [...cluster.tiers].sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
   for (const tier of byPhase) {

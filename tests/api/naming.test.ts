@@ -58,7 +58,7 @@ describe("naming", () => {
       const expected = new Set<string>([
         name,
         n.namespaceResource, n.secret, n.configMap, n.clientService, n.adminService, n.storageClassResource,
-        n.ingress, n.ingressCertificateResource, n.listenerCertificateResource, n.image, n.prometheusRule, n.dashboard,
+        n.ingress, n.ingressCertificateResource, n.listenerCertificateResource, n.image, n.prometheusRule, n.dashboard, n.metaScaleInGuard, n.metaScaleInGuardBinding,
         ...["default-deny", "internal", "clients", "admin", "egress"].map(n.networkPolicy),
         ...["admin-password", "jwt-secret", "mqtt-username", "mqtt-password", "internal-admin-password", "internal-jwt-secret"].map(n.random),
         ...tiers.flatMap((t) => {

@@ -49,6 +49,8 @@ describe("stacks: the exact resources each stack produces", () => {
     "kubernetes:core/v1:ConfigMap": ["robustmq-config"],
     "kubernetes:storage.k8s.io/v1:StorageClass": ["robustmq-storage-class"],
     "kubernetes:networking.k8s.io/v1:Ingress": ["robustmq-ingress"],
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": ["robustmq-meta-scale-in"],
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": ["robustmq-meta-scale-in-binding"],
   };
   const split = {
     ...common,
@@ -424,6 +426,8 @@ describe("cluster: apply order", () => {
       "rmq-meta-headless": "config",
       "rmq-broker-headless": "config",
       "rmq-engine-headless": "config",
+      "rmq-meta-scale-in": "config",
+      "rmq-meta-scale-in-binding": "config",
       "rmq-meta": "core",
       "rmq-meta-pdb": "core",
       "rmq-engine": "core",

@@ -1,0 +1,60 @@
+// The meta scale-in guard's CEL, evaluated with a CEL implementation (integers as CEL ints, the
+// type spec.replicas has), and its objects checked against the API schema.
+import { strict as assert } from "assert";
+import { RobustMQCluster } from "../../components";
+import { META_SCALE_IN_MESSAGE, META_SCALE_IN_RULE } from "../../components/workload/meta-scale-in-guard";
+import { runWithMocks } from "../../offline/mock-runtime";
+import { validateManifest } from "../schema";
+
+type Cel = typeof import("@marcbachmann/cel-js");
+
+async function cel(): Promise<Cel> {
+  return import("@marcbachmann/cel-js");
+}
+
+const vars = (from: number, to: number) => ({ oldObject: { spec: { replicas: BigInt(from) } }, object: { spec: { replicas: BigInt(to) } } });
+
+describe("meta scale-in guard (ValidatingAdmissionPolicy)", () => {
+  it("allows growth, a full stop and a scale-in that keeps a majority of the voters running; refuses the rest", async () => {
+    const { evaluate } = await cel();
+    const allowed = (from: number, to: number) => evaluate(META_SCALE_IN_RULE, vars(from, to)) as boolean;
+    const cases: Array<[number, number, boolean]> = [
+      [3, 5, true], [5, 5, true], [5, 7, true], [5, 0, true], [1, 0, true],
+      [5, 3, true], [7, 4, true], [7, 5, true], [3, 2, true],
+      [5, 2, false], [7, 3, false], [3, 1, false], [5, 1, false], [9, 4, false],
+    ];
+    assert.deepEqual(
+      cases.map(([f, t]) => `${f}->${t} ${allowed(f, t)}`),
+      cases.map(([f, t, ok]) => `${f}->${t} ${ok}`),
+    );
+  });
+
+  it("says what was refused and where the procedure is", async () => {
+    const { evaluate } = await cel();
+    const message = evaluate(META_SCALE_IN_MESSAGE, vars(5, 2)) as string;
+    assert.match(message, /^meta tier scale-in from 5 to 2 would stop a majority of the Raft voters/);
+    assert.match(message, /docs\/OPERATIONS\.md/);
+  });
+
+  it("matches the meta StatefulSet and its scale subresource, in its namespace only, and validates against the API schema", async () => {
+    for (const topology of ["split", "combined"] as const) {
+      const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", { topology, namespace: "mq" }));
+      const policy = resources.find((r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy")!;
+      const binding = resources.find((r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")!;
+      validateManifest(policy.inputs);
+      validateManifest(binding.inputs);
+      const sts = topology === "split" ? "rmq-meta" : "rmq-combined";
+      assert.equal(policy.inputs.spec.matchConditions[0].expression, `request.namespace == 'mq' && request.name == '${sts}'`);
+      assert.deepEqual(policy.inputs.spec.matchConstraints.resourceRules[0].resources, ["statefulsets", "statefulsets/scale"]);
+      assert.deepEqual(policy.inputs.spec.matchConstraints.resourceRules[0].operations, ["UPDATE"]);
+      assert.equal(policy.inputs.metadata.name, "mq-rmq-meta-scale-in");
+      assert.equal(binding.inputs.spec.policyName, policy.inputs.metadata.name);
+      assert.deepEqual(binding.inputs.spec.validationActions, ["Deny"]);
+      const { evaluate } = await cel();
+      const request = (namespace: string, name: string) => ({ request: { namespace, name } });
+      assert.equal(evaluate(policy.inputs.spec.matchConditions[0].expression, request("mq", sts)), true);
+      assert.equal(evaluate(policy.inputs.spec.matchConditions[0].expression, request("mq", "rmq-broker")), false);
+      assert.equal(evaluate(policy.inputs.spec.matchConditions[0].expression, request("other", sts)), false);
+    }
+  });
+});
