@@ -1,5 +1,5 @@
 // The contract every optional feature implements (storage class, ingress, listener TLS, network
-// policy; monitoring and autoscaling come next as one file each). The cluster calls each step
+// policy, monitoring; broker autoscaling, a tier's argument, through TierFeature). The cluster calls each step
 // once: validate the argument with every other problem, resolve it into the model, register its
 // resources in their apply phase, and merge its patch into the tiers it concerns.
 import type * as pulumi from "@pulumi/pulumi";
