@@ -14,16 +14,7 @@ import { runWithMocks, valueOf } from "../../offline/mock-runtime";
 import { parseWaitFor, waitForSatisfied } from "../lifecycle/jsonpath";
 import { evaluateProgram } from "../preview/harness";
 import { validateManifest } from "../schema";
-
-function problemsOf(args: RobustMQClusterArgs): string[] {
-  try {
-    resolveClusterArgs("rmq", args);
-  } catch (e) {
-    assert.ok(e instanceof RobustMQArgsError, `expected RobustMQArgsError, got ${e}`);
-    return e.problems;
-  }
-  return [];
-}
+import { problemsOf } from "../problems";
 
 const split = (broker: Record<string, unknown>, more: RobustMQClusterArgs = {}): RobustMQClusterArgs => ({ topology: "split", broker, ...more });
 const autoscaled = (a: Record<string, unknown> = {}, more: Record<string, unknown> = {}) => split({ autoscaling: { maxReplicas: 6, ...a }, ...more });

@@ -2,9 +2,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { RobustMQCluster } from "../../components";
 import { RobustMQClusterArgs } from "../../components/api/args";
-import { resolveClusterArgs } from "../../components/cluster/resolve";
 import { validateConfigKeys } from "../../components/validate/config-keys";
-import { RobustMQArgsError } from "../../components/validate/errors";
 import {
   validateCidr,
   validateImageReference,
@@ -15,16 +13,7 @@ import {
 } from "../../components/validate/values";
 import { parseQuantity } from "../../components/validate/quantity";
 import { discardPendingOutputs, runWithMocks } from "../../offline/mock-runtime";
-
-function problemsOf(args: RobustMQClusterArgs, name = "rmq"): string[] {
-  try {
-    resolveClusterArgs(name, args);
-  } catch (e) {
-    assert.ok(e instanceof RobustMQArgsError, `expected RobustMQArgsError, got ${e}`);
-    return e.problems;
-  }
-  return [];
-}
+import { problemsOf } from "../problems";
 
 /** Asserts one problem starts with `field:` and mentions every fragment. */
 function rejects(args: RobustMQClusterArgs, field: string, ...fragments: string[]): void {

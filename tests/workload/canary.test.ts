@@ -6,21 +6,11 @@ import { strict as assert } from "assert";
 import { RobustMQCluster } from "../../components";
 import type { RobustMQClusterArgs } from "../../components/api/args";
 import { resolveClusterArgs } from "../../components/cluster/resolve";
-import { RobustMQArgsError } from "../../components/validate/errors";
 import { canaryWaitFor, statefulSetManifest, WAIT_FOR_ANNOTATION } from "../../components/workload/statefulset";
 import { runWithMocks } from "../../offline/mock-runtime";
 import { parseJsonPath, parseWaitFor, waitForSatisfied, WaitForError } from "../lifecycle/jsonpath";
 import { validateManifest } from "../schema";
-
-function problemsOf(args: RobustMQClusterArgs): string[] {
-  try {
-    resolveClusterArgs("rmq", args);
-  } catch (e) {
-    assert.ok(e instanceof RobustMQArgsError, `expected RobustMQArgsError, got ${e}`);
-    return e.problems;
-  }
-  return [];
-}
+import { problemsOf } from "../problems";
 
 function stsOf(args: RobustMQClusterArgs, tierName: string): any {
   const cluster = resolveClusterArgs("rmq", args);
