@@ -249,7 +249,7 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   // the relinquish), and it never blocks an `up` on a protected stack.
   for (const tier of byPhase) {
     for (const claim of dataClaimPatches(cluster, tier)) {
-      registry.add("volumes", claim.name, "PersistentVolumeClaim", (d) =>
+      registry.add("volumes", claim.name, "PersistentVolumeClaimPatch", (d) =>
         new k8s.core.v1.PersistentVolumeClaimPatch(claim.name, claim.manifest, { ...derived(d), retainOnDelete: true }),
       );
     }
