@@ -151,3 +151,36 @@ export function discardPendingOutputs(): void {
   const state = require("@pulumi/pulumi/runtime/state");
   state.getStore().leakCandidates?.clear();
 }
+
+/**
+ * The segments of a Pulumi property path (`a.b[0]["k.with.dots"]`): dots and brackets separate
+ * them, a quoted key is one segment whatever it holds.
+ */
+export function propertyPath(p: string): string[] {
+  const out: string[] = [];
+  const re = /\["((?:[^"\\]|\\.)*)"\]|\[(\d+|\*)\]|([^.[\]]+)/g;
+  for (const m of p.matchAll(re)) {
+    out.push(m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : (m[2] ?? m[3]));
+  }
+  return out;
+}
+
+/**
+ * Inputs with the values at `ignoreChanges` paths replaced by a marker: what the engine compares
+ * between two runs of a program (it keeps the stored value there), so two evaluations of the same
+ * program are equal even where it draws a value anew on every run (cluster/credentials.ts).
+ */
+export function withIgnoredMasked(inputs: Record<string, any>, ignoreChanges: string[]): Record<string, any> {
+  const out = structuredClone(inputs);
+  // A secret value arrives wrapped (@pulumi/pulumi runtime/rpc.js specialSigKey): look inside.
+  const unwrapped = (v: any) => (v !== null && typeof v === "object" && "4dabf18193072939515e22adb298388d" in v ? v.value : v);
+  for (const p of ignoreChanges) {
+    const parts = propertyPath(p);
+    const parent = unwrapped(parts.slice(0, -1).reduce<any>((v, k) => (v === undefined || v === null ? undefined : unwrapped(v)[k]), out));
+    const last = parts[parts.length - 1];
+    if (parent !== undefined && parent !== null && typeof parent === "object" && last in parent) {
+      parent[last] = "(ignoreChanges: the stored value)";
+    }
+  }
+  return out;
+}

@@ -14,7 +14,7 @@ import { statefulSetManifest } from "../workload/statefulset";
 import { dataClaimPatches } from "../workload/volumes";
 import { metaScaleInBindingManifest, metaScaleInPolicyManifest } from "../workload/meta-scale-in-guard";
 import { carriesMeta } from "../rmq/topology";
-import { Credentials, credentials, credentialsChecksum, secretData } from "./credentials";
+import { Credentials, credentials, credentialsChecksum, secretData, secretIgnoreChanges } from "./credentials";
 import { autoscalerOwnedFields } from "../features/autoscaling";
 import { FEATURES, TIER_FEATURES } from "./features";
 import { PHASES, PhasedRegistry } from "./plan";
@@ -80,7 +80,7 @@ export class RobustMQCluster extends pulumi.ComponentResource {
       registry.include("image", resolved.names.image, "RobustMQImage", image);
       cluster = { ...resolved, image: image.ref };
     }
-    const creds = credentials(cluster.names, args, this);
+    const creds = credentials(cluster.names, args, this, cluster.tiers.some((t) => !t.servesAdminApi));
     deployCluster(this, cluster, registry, creds);
     this.plan = registry.plan;
 
@@ -193,7 +193,7 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
     new k8s.core.v1.Secret(
       names.secret,
       { metadata: { name: names.secret, namespace: cluster.namespace, labels: objectLabels(cluster, "credentials") }, type: "Opaque", stringData: secretData(creds) },
-      derived(d),
+      { ...derived(d), ignoreChanges: secretIgnoreChanges(creds) },
     ),
   );
   const files = configFiles(cluster);

@@ -1,7 +1,8 @@
 // Credentials: taken from args as secrets or generated with @pulumi/random. They reach RobustMQ
 // only through a Kubernetes Secret and env overrides, never through the ConfigMap.
+import { randomInt } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import type * as randomTypes from "@pulumi/random";
 import { RobustMQClusterArgs } from "../api/args";
 import { ClusterNames } from "../api/naming";
 import { CredentialName, CREDENTIALS, credentialProblems, CredentialSpec, internalSecretKey, tomlString } from "../rmq/credentials";
@@ -10,10 +11,28 @@ import { sha256 } from "../rmq/config/server-toml";
 export interface Credentials extends Record<CredentialName, pulumi.Output<string>> {
   /**
    * Private values of the admin-API-only credentials for the nodes that do not serve the admin
-   * API: generated once, never output, never rotated, so rotating the real ones restarts only the
-   * tiers that serve it.
+   * API (none when every tier serves it): never output, never rotated, so rotating the real ones
+   * restarts only the tiers that serve it. See privateValue for how they stay the same.
    */
   internal: Partial<Record<CredentialName, pulumi.Output<string>>>;
+}
+
+/** Loaded only when a credential is generated: a program that sets them all needs no random provider. */
+function randomProvider(): typeof randomTypes {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@pulumi/random");
+}
+
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * A private value, drawn in the program on every run. Only the first one ever reaches the cluster:
+ * the Secret ignores later changes of its key (secretIgnoreChanges), so the engine keeps the value
+ * its state holds. Nobody reads these values (the nodes holding them serve no admin API), so no
+ * provider has to keep them: neither the random provider nor a stored output is involved.
+ */
+function privateValue(length: number): pulumi.Output<string> {
+  return pulumi.secret(Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join(""));
 }
 
 /** A user-supplied secret, checked once its value is known (config secrets are Outputs). */
@@ -31,6 +50,7 @@ function checked(spec: CredentialSpec, value: pulumi.Input<string>): pulumi.Outp
 
 function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Resource): pulumi.Output<string> {
   const name = names.random(spec.secretKey);
+  const random = randomProvider();
   if (spec.generate.kind === "username") {
     const s = new random.RandomString(name, { length: spec.generate.length, special: false, upper: false }, { parent });
     return pulumi.secret(s.result.apply((v) => `mqtt-${v}`));
@@ -38,20 +58,31 @@ function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Res
   return pulumi.secret(new random.RandomPassword(name, { length: spec.generate.length, special: false }, { parent }).result);
 }
 
-export function credentials(names: ClusterNames, args: RobustMQClusterArgs, parent: pulumi.Resource): Credentials {
+/**
+ * `anyTierWithoutAdminApi`: whether some tier does not serve the admin API (split topology); only
+ * then do private values exist.
+ */
+export function credentials(names: ClusterNames, args: RobustMQClusterArgs, parent: pulumi.Resource, anyTierWithoutAdminApi: boolean): Credentials {
   const given = Object.fromEntries(
     CREDENTIALS.map((spec) => {
       const value = args[spec.name];
       return [spec.name, value !== undefined ? checked(spec, value) : generated(spec, names, parent)];
     }),
   ) as Record<CredentialName, pulumi.Output<string>>;
-  const internal = Object.fromEntries(
-    CREDENTIALS.filter((s) => s.adminApiOnly).map((spec) => [
-      spec.name,
-      pulumi.secret(new random.RandomPassword(names.random(internalSecretKey(spec)), { length: spec.generate.length, special: false }, { parent }).result),
-    ]),
-  );
+  const internal = anyTierWithoutAdminApi
+    ? Object.fromEntries(CREDENTIALS.filter((s) => s.adminApiOnly).map((spec) => [spec.name, privateValue(spec.generate.length)]))
+    : {};
   return { ...given, internal };
+}
+
+/** Secret keys of the private values, each as a TOML literal. */
+export function privateSecretKeys(c: Credentials): string[] {
+  return CREDENTIALS.filter((spec) => c.internal[spec.name] !== undefined).map((spec) => `${internalSecretKey(spec)}.toml`);
+}
+
+/** The Secret's ignoreChanges: its private values keep what was first stored (privateValue). */
+export function secretIgnoreChanges(c: Credentials): string[] {
+  return privateSecretKeys(c).map((key) => `stringData[${JSON.stringify(key)}]`);
 }
 
 /** Secret data: each credential plain (for people and clients) and as a TOML literal (for RobustMQ). */
@@ -78,6 +109,10 @@ export function secretData(c: Credentials): Record<string, pulumi.Output<string>
  * are long and random) and is not marked secret so the StatefulSet diff stays readable.
  */
 export function credentialsChecksum(c: Credentials, servesAdminApi: boolean): pulumi.Output<string> {
-  const read = CREDENTIALS.filter((s) => s.appliedOn === "every-start").map((s) => (servesAdminApi ? c[s.name] : (c.internal[s.name] ?? c[s.name])));
+  // A private value never changes once stored (and the program draws a new one on every run), so
+  // it stands in the digest by name only.
+  const read = CREDENTIALS.filter((s) => s.appliedOn === "every-start").map((s) =>
+    !servesAdminApi && c.internal[s.name] !== undefined ? pulumi.output(`private ${internalSecretKey(s)}`) : c[s.name],
+  );
   return pulumi.unsecret(pulumi.all(read).apply((values) => sha256(...values)));
 }

@@ -60,7 +60,7 @@ describe("naming", () => {
         n.namespaceResource, n.secret, n.configMap, n.clientService, n.adminService, n.storageClassResource,
         n.ingress, n.ingressCertificateResource, n.listenerCertificateResource, n.image, n.prometheusRule, n.dashboard, n.metaScaleInGuard, n.metaScaleInGuardBinding,
         ...["default-deny", "internal", "clients", "admin", "egress"].map(n.networkPolicy),
-        ...["admin-password", "jwt-secret", "mqtt-username", "mqtt-password", "internal-admin-password", "internal-jwt-secret"].map(n.random),
+        ...["admin-password", "jwt-secret", "mqtt-username", "mqtt-password"].map(n.random),
         ...tiers.flatMap((t) => {
           const tn = tierNames(name, t);
           return [tn.statefulSet, tn.headlessService, tn.pdbResource, n.monitor(t), ...(t === "broker" ? [tn.autoscalerResource] : []), ...Array.from({ length: 99 }, (_, i) => dataClaimName(tn.statefulSet, i))];

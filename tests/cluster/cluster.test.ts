@@ -38,8 +38,6 @@ describe("stacks: the exact resources each stack produces", () => {
     "robustmq:index:RobustMQCluster": ["robustmq"],
     "random:index/randomPassword:RandomPassword": [
       "robustmq-admin-password",
-      "robustmq-internal-admin-password",
-      "robustmq-internal-jwt-secret",
       "robustmq-jwt-secret",
       "robustmq-mqtt-password",
     ],

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseToml } from "smol-toml";
 import { RobustMQCluster } from "../../components";
 import type { RobustMQClusterArgs } from "../../components";
-import { MockRunOptions, runWithMocks } from "../../offline/mock-runtime";
+import { MockRunOptions, runWithMocks, withIgnoredMasked } from "../../offline/mock-runtime";
 import { deployStack } from "../../stacks/program";
 import { readStackSettings } from "../../stacks/config";
 import { PathSegment, pathContains, ProviderFlags, providerDiff } from "./k8s-rules";
@@ -312,8 +312,10 @@ function contents(o: PlannedObject | undefined): Record<string, string> | undefi
   if (o === undefined) {
     return undefined;
   }
-  const decoded = Object.fromEntries(Object.entries<string>(o.inputs.data ?? {}).map(([k, v]) => [k, o.inputs.kind === "Secret" ? Buffer.from(v, "base64").toString() : v]));
-  return { ...decoded, ...(o.inputs.stringData ?? {}) };
+  // A value under ignoreChanges is the one stored at creation, whatever this run drew.
+  const inputs = withIgnoredMasked(o.inputs, o.opts.ignoreChanges);
+  const decoded = Object.fromEntries(Object.entries<string>(inputs.data ?? {}).map(([k, v]) => [k, inputs.kind === "Secret" ? Buffer.from(v, "base64").toString() : v]));
+  return { ...decoded, ...(inputs.stringData ?? {}) };
 }
 
 /**

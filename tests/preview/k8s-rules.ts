@@ -11,6 +11,7 @@
 //   replacement, deleteBeforeReplace override) and pkg/resource/deploy/step.go (DeleteStep.Apply).
 // - @pulumi/pulumi 3.248.0 resource.js (protect inheritance, lines 211-213, 253) and
 //   runtime/resource.js (what the SDK sends: lines 367-395).
+import { propertyPath } from "../../offline/mock-runtime";
 
 /** A JSON path in the provider's forceNew notation: ".spec.volumeClaimTemplates", ".spec.containers[*].image". */
 type Properties = readonly string[];
@@ -261,11 +262,7 @@ export function pathContains(container: string, path: PathSegment[]): boolean {
   if (container === "*") {
     return true;
   }
-  const c = container
-    .replace(/\[(\d+)\]/g, ".$1")
-    .replace(/\["([^"]+)"\]/g, ".$1")
-    .split(".")
-    .filter((s) => s !== "");
+  const c = propertyPath(container);
   if (c.length > path.length) {
     return false;
   }
@@ -337,7 +334,7 @@ export const PULUMI_MANAGER = "pulumi-kubernetes-5f3c2a1b";
 export function appliedOnUpdate(inputs: Record<string, any>, live: Record<string, any>, ignoreChanges: string[], owners: FieldOwners): Record<string, any> {
   const out = structuredClone(inputs);
   for (const ignore of ignoreChanges) {
-    const parts = ignore.split(".");
+    const parts = propertyPath(ignore);
     const managers = owners[ignore] ?? [];
     const theirs = managers.some((m) => m !== PULUMI_MANAGER);
     const ours = managers.includes(PULUMI_MANAGER);
