@@ -158,13 +158,19 @@ export interface ProjectConfigType {
   items?: { type: "string" };
 }
 
-/** The `config:` section Pulumi.yaml must have: every typed key, with its description. */
-export function projectConfigSchema(): Record<string, ProjectConfigType & { description: string }> {
-  const schema: Record<string, ProjectConfigType & { description: string }> = {};
+/**
+ * The `config:` section Pulumi.yaml must have: the typed keys that have a default here, with it.
+ * The Pulumi CLI requires a value for every key the project declares without a default ("Stack
+ * 'dev' is missing configuration values ...", found by the end-to-end run), so a key whose unset
+ * value leaves the choice to the component cannot be declared there; the program checks its type
+ * and names the key (Reader below).
+ */
+export function projectConfigSchema(): Record<string, ProjectConfigType & { description: string; default: string | boolean }> {
+  const schema: Record<string, ProjectConfigType & { description: string; default: string | boolean }> = {};
   for (const e of STACK_CONFIG) {
     const type = SCHEMA_TYPES[e.kind];
-    if (type !== undefined) {
-      schema[e.key] = { ...structuredClone(type), description: e.description };
+    if (type !== undefined && e.default !== undefined) {
+      schema[e.key] = { ...structuredClone(type), description: e.description, default: e.default };
     }
   }
   return schema;

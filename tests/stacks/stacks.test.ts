@@ -118,17 +118,17 @@ describe("stack configuration", () => {
     }
   });
 
-  it("types in Pulumi.yaml exactly the table's typed keys, with the table's types and descriptions", () => {
+  it("types in Pulumi.yaml exactly the table's typed keys that have a default, with the table's types, descriptions and defaults", () => {
     const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const expected = projectConfigSchema();
-    const typedKeys = STACK_CONFIG.filter((e) => SCHEMA_KINDS.includes(e.kind)).map((e) => e.key);
+    const typedKeys = STACK_CONFIG.filter((e) => SCHEMA_KINDS.includes(e.kind) && e.default !== undefined).map((e) => e.key);
     assert.deepEqual(Object.keys(expected).sort(), [...typedKeys].sort());
     assert.deepEqual(Object.keys(project.config).sort(), Object.keys(expected).sort(), "keys typed in Pulumi.yaml");
     for (const key of Object.keys(expected)) {
       assert.deepEqual(project.config[key], expected[key], `Pulumi.yaml config.${key}`);
+      // The CLI refuses a stack that leaves a declared key without a default unset.
+      assert.notEqual(project.config[key].default, undefined, `Pulumi.yaml config.${key} has a default`);
     }
-    assert.equal(project.config.engineReplicas.description.endsWith("Default 3."), true);
-    assert.equal(project.config.metaStorageSize.description.endsWith("Default 20Gi."), true);
     assert.equal(project.main, "stacks/index.ts");
     assert.equal(project.stackConfigDir, "stacks");
   });
@@ -227,8 +227,8 @@ describe("stack configuration", () => {
   it("refuses a stack file value of the wrong type, as the CLI would", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "robustmq-stacks-"));
     try {
-      fs.writeFileSync(path.join(dir, "Pulumi.typetest.yaml"), "config:\n  robustmq:replicas: three\n");
-      assert.throws(() => loadStackConfig("typetest", dir), /robustmq:replicas: expected integer, got "three"/);
+      fs.writeFileSync(path.join(dir, "Pulumi.typetest.yaml"), "config:\n  robustmq:protect: maybe\n");
+      assert.throws(() => loadStackConfig("typetest", dir), /robustmq:protect: expected boolean, got "maybe"/);
       assert.throws(() => loadStackConfig("typetest"), /unknown stack "typetest"/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
