@@ -14,7 +14,9 @@ import { configMapKey } from "./config";
 import { probes } from "./probes";
 import { CONTAINER_SECURITY_CONTEXT, podSecurityContext } from "./security";
 import { spread } from "./spread";
-import { dataClaimTemplate } from "./volumes";
+import { dataClaimTemplate, WAIT_FOR_ANNOTATION } from "./volumes";
+
+export { WAIT_FOR_ANNOTATION };
 
 export { CONTAINER_NAME, DATA_VOLUME };
 export const BROKER_IP_ENV = "ROBUSTMQ_BROKER_IP";
@@ -40,8 +42,6 @@ export function volumeRetention(retainVolumes: boolean, tier: Pick<ResolvedTier,
   return { whenDeleted: policy, whenScaled: carriesMeta(tier) ? "Retain" : policy };
 }
 
-/** pulumi-kubernetes' custom readiness annotation (provider 4.18.0+; RFC 9535 JSONPath since 4.24.0). */
-export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
 /** The oldest Kubernetes provider that evaluates canaryWaitFor's expression. */
 export const CANARY_MIN_PROVIDER = "4.24.0";
 

@@ -22,6 +22,11 @@ import { dataClaimName, DATA_VOLUME, selectorLabels } from "../api/naming";
 
 /** The provider annotation that lets a patch take a field another manager owns. */
 export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+/** pulumi-kubernetes' custom readiness annotation (provider 4.18.0+; RFC 9535 JSONPath since 4.24.0). */
+export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
+
+/** pulumi-kubernetes' annotation that leaves out its await after an apply. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 /** What every data claim of the tier asks for; the template and the patches say the same. */
 export function dataClaimSpec(tier: Pick<ResolvedTier, "storageClassName" | "storageSize">): k8s.types.input.core.v1.PersistentVolumeClaimSpec {
@@ -51,6 +56,12 @@ export interface DataClaimPatch {
  * (server-side apply creates what does not exist), it creates the very claim the controller would,
  * which the StatefulSet then adopts by name. The size needs `patchForce`: the controller created
  * the claim and owns the field, and a patch that changes a field another manager owns conflicts.
+ * A patch is done once the API server has taken it (`skipAwait`): the provider's own claim await
+ * waits for Pending on a WaitForFirstConsumer class (every preset's; await/awaiters.go
+ * untilCoreV1PersistentVolumeClaimReady), which a claim its pod has bound never is again (the
+ * first end-to-end `up` timed out on it after 5 minutes), and waiting for Bound instead would
+ * hang on the claim of an autoscaler floor's new pod, which the patch creates before the
+ * autoscaler (a later phase) asks for the pod.
  */
 export function dataClaimPatches(cluster: ResolvedCluster, tier: ResolvedTier): DataClaimPatch[] {
   return Array.from({ length: tier.replicas }, (_, ordinal) => {
@@ -63,7 +74,7 @@ export function dataClaimPatches(cluster: ResolvedCluster, tier: ResolvedTier): 
           name,
           namespace: cluster.namespace,
           labels: selectorLabels(cluster, tier.name),
-          annotations: { [PATCH_FORCE_ANNOTATION]: "true" },
+          annotations: { [PATCH_FORCE_ANNOTATION]: "true", [SKIP_AWAIT_ANNOTATION]: "true" },
         },
         spec: dataClaimSpec(tier),
       },

@@ -10,8 +10,10 @@
 //   await: its conditions are evaluated against the live object (jsonpath.ts; for a StatefulSet
 //   the status the controller model reports); an expression the provider would refuse fails the
 //   step. skipAwait still wins over it.
-// Patches (PersistentVolumeClaimPatch): applied to the claim they name, done once the API server
-// takes them (World.applyClaimPatch refuses what it refuses). ignoreChanges as the engine applies it.
+// - PersistentVolumeClaim (a PersistentVolumeClaimPatch too): Bound, or Pending for a class that
+//   binds WaitForFirstConsumer (await/awaiters.go untilCoreV1PersistentVolumeClaimReady).
+// Patches (PersistentVolumeClaimPatch): applied to the claim they name (World.applyClaimPatch
+// refuses what the API server refuses), then awaited as above. ignoreChanges as the engine applies it.
 // Diffs: a ConfigMap whose data changes is replaced (the provider's default without
 // enableConfigMapMutable), delete-before-replace since it is named; a StatefulSet whose immutable
 // fields change is replaced the same way (its pods go with it); everything else is updated.
@@ -32,6 +34,7 @@ import { applyField } from "./ssa";
 import { clone, selects, stableJson } from "./util";
 
 export const DEFAULT_AWAIT_SECONDS = 600;
+export const CLAIM_AWAIT_SECONDS = 300;
 const SETTLE_SECONDS = 10;
 const LOAD_BALANCER_SECONDS = 30;
 
@@ -250,9 +253,19 @@ export class PulumiUp {
     }
   }
 
+  /** A claim as the API server shows it, for waitFor expressions. */
+  private claimObject(ns: string, name: string): any {
+    const c = this.w.claims.get(`${ns}/${name}`);
+    if (c === undefined) {
+      return undefined;
+    }
+    return { metadata: { name, namespace: ns }, spec: { storageClassName: c.storageClassName }, status: { phase: c.bound ? "Bound" : "Pending", capacity: { storage: String(c.capacity) } } };
+  }
+
   private timeout(body: any): number {
     const t = body.metadata?.annotations?.["pulumi.com/timeoutSeconds"];
-    return t === undefined ? DEFAULT_AWAIT_SECONDS : Number(t);
+    // The provider's default timeouts (await/awaiters.go): 5 minutes for a claim, 10 otherwise.
+    return t !== undefined ? Number(t) : body.kind === "PersistentVolumeClaim" ? CLAIM_AWAIT_SECONDS : DEFAULT_AWAIT_SECONDS;
   }
 
   private ready(s: ApplyStep, body: any): boolean {
@@ -262,11 +275,25 @@ export class PulumiUp {
     const ns = body.metadata?.namespace;
     const waitFor = body.metadata?.annotations?.["pulumi.com/waitFor"];
     if (waitFor !== undefined) {
-      if (body.kind !== "StatefulSet") {
+      const live =
+        body.kind === "StatefulSet"
+          ? this.w.statefulSets.get(`${ns}/${body.metadata.name}`)?.liveObject()
+          : body.kind === "PersistentVolumeClaim"
+            ? this.claimObject(ns, body.metadata.name)
+            : undefined;
+      if (body.kind !== "StatefulSet" && body.kind !== "PersistentVolumeClaim") {
         throw new Error(`pulumi.com/waitFor on a ${body.kind} is not modelled`);
       }
-      const live = this.w.statefulSets.get(`${ns}/${body.metadata.name}`)?.liveObject();
       return live !== undefined && waitForSatisfied(parseWaitFor(waitFor), live);
+    }
+    if (body.kind === "PersistentVolumeClaim") {
+      // The provider's claim await (await/awaiters.go untilCoreV1PersistentVolumeClaimReady):
+      // Bound, except for a WaitForFirstConsumer class, where it waits for Pending, which a claim
+      // a pod has already bound never is again (a real run timed out on it).
+      const claim = this.w.claims.get(`${ns}/${body.metadata.name}`);
+      const sc = claim?.storageClassName === undefined ? undefined : this.w.getObject("StorageClass", undefined, claim.storageClassName);
+      const waitsForPending = sc?.volumeBindingMode === "WaitForFirstConsumer";
+      return claim !== undefined && (waitsForPending ? !claim.bound : claim.bound);
     }
     if (body.kind === "StatefulSet") {
       return this.w.statefulSets.get(`${ns}/${body.metadata.name}`)?.pulumiReady() ?? false;
