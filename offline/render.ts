@@ -116,8 +116,8 @@ export async function renderStack(stack: string, stackDir?: string): Promise<Ren
   const secrets: RenderResult["secrets"] = [];
   for (const r of kube) {
     if (r.inputs.kind === "Secret") {
-      const data = r.inputs.stringData ?? r.inputs.data ?? {};
-      const keys = Object.keys(SECRET_SIG_KEY in data ? data.value : data);
+      const keysOf = (d: Record<string, any> | undefined) => (d === undefined ? [] : Object.keys(SECRET_SIG_KEY in d ? d.value : d));
+      const keys = [...keysOf(r.inputs.stringData), ...keysOf(r.inputs.data)];
       secrets.push({ name: r.inputs.metadata.name, namespace: r.inputs.metadata.namespace, keys });
       continue;
     }

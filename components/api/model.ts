@@ -198,6 +198,12 @@ export interface ResolvedCluster extends ResolvedFeatures {
   names: ClusterNames;
   namespace: string;
   createNamespace: boolean;
+  /**
+   * The namespace the component creates stays when the cluster is deleted (retainOnDelete): the
+   * kept claims live in it, and deleting a namespace deletes every claim in it, so without this
+   * `retainVolumes` would keep nothing through a `pulumi destroy` (end-to-end run of staging).
+   */
+  keepNamespaceOnDelete: boolean;
   clusterName: string;
   topology: Topology;
   tiers: ResolvedTier[];

@@ -14,7 +14,7 @@ import { statefulSetManifest } from "../workload/statefulset";
 import { dataClaimPatches } from "../workload/volumes";
 import { metaScaleInBindingManifest, metaScaleInPolicyManifest } from "../workload/meta-scale-in-guard";
 import { carriesMeta } from "../rmq/topology";
-import { Credentials, credentials, credentialsChecksum, secretData, secretIgnoreChanges } from "./credentials";
+import { Credentials, credentials, credentialsChecksum, secretContent, secretIgnoreChanges } from "./credentials";
 import { autoscalerOwnedFields } from "../features/autoscaling";
 import { FEATURES, TIER_FEATURES } from "./features";
 import { PHASES, PhasedRegistry } from "./plan";
@@ -183,7 +183,7 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
             },
           },
         },
-        opts(d),
+        { ...opts(d), retainOnDelete: cluster.keepNamespaceOnDelete },
       ),
     );
   }
@@ -192,7 +192,7 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   registry.add("config", names.secret, "Secret", (d) =>
     new k8s.core.v1.Secret(
       names.secret,
-      { metadata: { name: names.secret, namespace: cluster.namespace, labels: objectLabels(cluster, "credentials") }, type: "Opaque", stringData: secretData(creds) },
+      { metadata: { name: names.secret, namespace: cluster.namespace, labels: objectLabels(cluster, "credentials") }, type: "Opaque", ...secretContent(creds) },
       { ...derived(d), ignoreChanges: secretIgnoreChanges(creds) },
     ),
   );

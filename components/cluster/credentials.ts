@@ -80,24 +80,35 @@ export function privateSecretKeys(c: Credentials): string[] {
   return CREDENTIALS.filter((spec) => c.internal[spec.name] !== undefined).map((spec) => `${internalSecretKey(spec)}.toml`);
 }
 
-/** The Secret's ignoreChanges: its private values keep what was first stored (privateValue). */
+/**
+ * The Secret's ignoreChanges: its private values keep what was first stored (privateValue). They
+ * sit in `data`, not `stringData`: the Kubernetes provider folds stringData into data before the
+ * state keeps it (clients/unstructured.go normalizeSecretStringData), so a path under stringData
+ * has no stored value to keep, and the Secret was replaced on every preview (end-to-end run).
+ */
 export function secretIgnoreChanges(c: Credentials): string[] {
-  return privateSecretKeys(c).map((key) => `stringData[${JSON.stringify(key)}]`);
+  return privateSecretKeys(c).map((key) => `data[${JSON.stringify(key)}]`);
 }
 
-/** Secret data: each credential plain (for people and clients) and as a TOML literal (for RobustMQ). */
-export function secretData(c: Credentials): Record<string, pulumi.Output<string>> {
+export interface SecretContent {
+  /** Each credential plain (for people and clients) and as a TOML literal (for RobustMQ). */
+  stringData: Record<string, pulumi.Output<string>>;
+  /** The private values, base64-encoded, as TOML literals (only RobustMQ reads them: no plain copy). */
+  data?: Record<string, pulumi.Output<string>>;
+}
+
+export function secretContent(c: Credentials): SecretContent {
+  const stringData: Record<string, pulumi.Output<string>> = {};
   const data: Record<string, pulumi.Output<string>> = {};
   for (const spec of CREDENTIALS) {
-    data[spec.secretKey] = c[spec.name];
-    data[`${spec.secretKey}.toml`] = c[spec.name].apply(tomlString);
+    stringData[spec.secretKey] = c[spec.name];
+    stringData[`${spec.secretKey}.toml`] = c[spec.name].apply(tomlString);
     const internal = c.internal[spec.name];
     if (internal !== undefined) {
-      // Only RobustMQ reads it: no plain copy for people.
-      data[`${internalSecretKey(spec)}.toml`] = internal.apply(tomlString);
+      data[`${internalSecretKey(spec)}.toml`] = internal.apply((v) => Buffer.from(tomlString(v)).toString("base64"));
     }
   }
-  return data;
+  return { stringData, ...(Object.keys(data).length === 0 ? {} : { data }) };
 }
 
 /**

@@ -454,6 +454,7 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
     names,
     namespace,
     createNamespace: args.createNamespace ?? true,
+    keepNamespaceOnDelete: (args.createNamespace ?? true) && tiers.some((t) => t.volumeRetention.whenDeleted === "Retain"),
     clusterName: args.clusterName ?? name,
     topology,
     tiers,

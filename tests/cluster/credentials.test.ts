@@ -48,12 +48,16 @@ describe("credentials: what a change restarts", () => {
       for (const sts of ["rmq-meta", "rmq-engine"]) {
         assert.equal(keyOf(sts, env), `internal-${key}.toml`, `${sts} ${env}`);
       }
-      // The whole stringData is one secret value under mocks.
-      const data = secret.inputs.stringData.value ?? secret.inputs.stringData;
-      const value = (k: string) => data[k] as string;
-      assert.ok(value(`internal-${key}.toml`).length > 20, "a generated value");
-      assert.notEqual(value(`internal-${key}.toml`), value(`${key}.toml`));
-      assert.equal(data[`internal-${key}`], undefined, "no plain copy of a value only RobustMQ reads");
+      // stringData and data are each one secret value under mocks; the private values are in data
+      // (base64), where the Secret's ignoreChanges can keep the stored ones.
+      const stringData = secret.inputs.stringData.value ?? secret.inputs.stringData;
+      const data = secret.inputs.data.value ?? secret.inputs.data;
+      const internal = Buffer.from(data[`internal-${key}.toml`], "base64").toString();
+      assert.ok(internal.length > 20, "a generated value");
+      assert.notEqual(internal, stringData[`${key}.toml`]);
+      assert.equal(stringData[`internal-${key}.toml`], undefined);
+      assert.equal(data[`internal-${key}`] ?? stringData[`internal-${key}`], undefined, "no plain copy of a value only RobustMQ reads");
+      assert.deepEqual(resources.find((r) => r.type === "kubernetes:core/v1:Secret")!.options.ignoreChanges.includes(`data["internal-${key}.toml"]`), true);
     }
     const admin = resources.find((r) => r.name === "rmq-admin")!;
     const brokerPodLabels = resources.find((r) => r.name === "rmq-broker")!.inputs.spec.template.metadata.labels;
