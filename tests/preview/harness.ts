@@ -9,7 +9,7 @@ import type { RobustMQClusterArgs } from "../../components";
 import { MockRunOptions, runWithMocks, withIgnoredMasked } from "../../offline/mock-runtime";
 import { deployStack } from "../../stacks/program";
 import { readStackSettings } from "../../stacks/config";
-import { PathSegment, pathContains, ProviderFlags, providerDiff } from "./k8s-rules";
+import { engineIgnored, PathSegment, pathContains, ProviderFlags, providerChecked, providerDiff } from "./k8s-rules";
 
 /** Pulumi's marker of a secret value in serialised inputs (@pulumi/pulumi runtime/rpc.js specialSigKey). */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -224,7 +224,10 @@ export function plan(before: Snapshot, after: Snapshot, flags: ProviderFlags): O
       out.push({ ...base(n), action: changed ? "update" : "same", replaceKeys: [], changed: changed ? ["(inputs)"] : [] });
       continue;
     }
-    const d = providerDiff(o.inputs, n.inputs, flags, n.opts, isPatch(n.type));
+    // What the state holds (the provider's checked inputs) against the new inputs after the
+    // engine's ignoreChanges and the provider's Check.
+    const olds = providerChecked(o.inputs);
+    const d = providerDiff(olds, providerChecked(engineIgnored(n.inputs, olds, n.opts.ignoreChanges)), flags, n.opts, isPatch(n.type));
     if (!d.changes) {
       out.push({ ...base(n), action: "same", replaceKeys: [], changed: [] });
       continue;

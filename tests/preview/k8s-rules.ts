@@ -358,3 +358,49 @@ export function appliedOnUpdate(inputs: Record<string, any>, live: Record<string
   }
   return out;
 }
+
+/**
+ * The engine's ignoreChanges before it asks the provider anything (pkg/resource/deploy
+ * step_generator.go processIgnoreChanges): each ignored path of the new inputs takes the old
+ * inputs' value, or is removed where the old inputs have none.
+ */
+export function engineIgnored(newInputs: Record<string, any>, oldInputs: Record<string, any>, ignoreChanges: string[]): Record<string, any> {
+  const out = structuredClone(newInputs);
+  for (const p of ignoreChanges) {
+    const parts = propertyPath(p);
+    const last = parts[parts.length - 1];
+    const oldParent = parts.slice(0, -1).reduce<any>((v, k) => (v === undefined || v === null ? undefined : v[k]), oldInputs);
+    if (oldParent !== undefined && oldParent !== null && typeof oldParent === "object" && last in oldParent) {
+      let at = out;
+      for (const k of parts.slice(0, -1)) {
+        at = at[k] ??= {};
+      }
+      at[last] = structuredClone(oldParent[last]);
+    } else {
+      const parent = parts.slice(0, -1).reduce<any>((v, k) => (v === undefined || v === null ? undefined : v[k]), out);
+      if (parent !== undefined && parent !== null && typeof parent === "object") {
+        delete parent[last];
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The inputs as the provider's Check leaves them, which is what the state keeps and Diff compares:
+ * a Secret's stringData is folded into data, base64-encoded, overwriting keys data has
+ * (clients/unstructured.go normalizeSecretStringData). An ignoreChanges path under stringData
+ * therefore never holds a stored value: the end-to-end run replaced the credentials Secret on
+ * every preview until its private values moved to data.
+ */
+export function providerChecked(inputs: Record<string, any>): Record<string, any> {
+  if (inputs.kind !== "Secret" || inputs.stringData === undefined || Object.keys(inputs.stringData).length === 0) {
+    return inputs;
+  }
+  const { stringData, ...rest } = inputs;
+  const data = { ...(inputs.data ?? {}) };
+  for (const [k, v] of Object.entries<string>(stringData)) {
+    data[k] = Buffer.from(v).toString("base64");
+  }
+  return { ...rest, data };
+}
