@@ -13,11 +13,22 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { ResolvedCluster, ResolvedTier } from "../api/model";
 import { objectLabels } from "../api/naming";
 
+/**
+ * The counts before and after, as policy variables. A Scale object (`kubectl scale`) leaves
+ * spec.replicas out when it is 0 (omitempty), and a missing key is an error in CEL, which the
+ * policy's failurePolicy Fail turns into a refusal: scaling to 0 and back was refused on a real
+ * API server ("no such key: replicas"). A StatefulSet always has the field (defaulted to 1).
+ */
+export const META_SCALE_IN_VARIABLES = [
+  { name: "newReplicas", expression: "has(object.spec.replicas) ? object.spec.replicas : 0" },
+  { name: "oldReplicas", expression: "has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0" },
+];
+
 /** Allowed: growth, a full stop, or keeping more than half of the running voters. */
-export const META_SCALE_IN_RULE = "object.spec.replicas >= oldObject.spec.replicas || object.spec.replicas == 0 || object.spec.replicas * 2 > oldObject.spec.replicas";
+export const META_SCALE_IN_RULE = "variables.newReplicas >= variables.oldReplicas || variables.newReplicas == 0 || variables.newReplicas * 2 > variables.oldReplicas";
 
 export const META_SCALE_IN_MESSAGE =
-  "'meta tier scale-in from ' + string(oldObject.spec.replicas) + ' to ' + string(object.spec.replicas) + " +
+  "'meta tier scale-in from ' + string(variables.oldReplicas) + ' to ' + string(variables.newReplicas) + " +
   "' would stop a majority of the Raft voters: scale in by at most (replicas - 1) / 2 pods per step, " +
   "and remove each node with the admin API node leave first (docs/OPERATIONS.md, Scaling the meta tier in)'";
 
@@ -36,6 +47,7 @@ export function metaScaleInPolicyManifest(cluster: ResolvedCluster, meta: Resolv
       },
       // The meta StatefulSet only; a Scale object has no labels to select on, so by name.
       matchConditions: [{ name: "meta-statefulset", expression: `request.namespace == '${cluster.namespace}' && request.name == '${meta.names.statefulSet}'` }],
+      variables: META_SCALE_IN_VARIABLES,
       validations: [{ expression: META_SCALE_IN_RULE, messageExpression: META_SCALE_IN_MESSAGE, reason: "Forbidden" }],
     },
   };

@@ -2,7 +2,7 @@
 // type spec.replicas has), and its objects checked against the API schema.
 import { strict as assert } from "assert";
 import { RobustMQCluster } from "../../components";
-import { META_SCALE_IN_MESSAGE, META_SCALE_IN_RULE } from "../../components/workload/meta-scale-in-guard";
+import { META_SCALE_IN_MESSAGE, META_SCALE_IN_RULE, META_SCALE_IN_VARIABLES } from "../../components/workload/meta-scale-in-guard";
 import { runWithMocks } from "../../offline/mock-runtime";
 import { validateManifest } from "../schema";
 
@@ -12,26 +12,38 @@ async function cel(): Promise<Cel> {
   return import("@marcbachmann/cel-js");
 }
 
-const vars = (from: number, to: number) => ({ oldObject: { spec: { replicas: BigInt(from) } }, object: { spec: { replicas: BigInt(to) } } });
+/**
+ * The policy's inputs as the API server builds them: its variables evaluated first over the
+ * objects. A Scale object of 0 has no spec.replicas (omitempty), as `kubectl scale --replicas=0` sends it.
+ */
+async function vars(from: number, to: number, shape: "statefulset" | "scale" = "statefulset") {
+  const { evaluate } = await cel();
+  const spec = (n: number) => (shape === "scale" && n === 0 ? {} : { replicas: BigInt(n) });
+  const objects = { oldObject: { spec: spec(from) }, object: { spec: spec(to) } };
+  const variables = Object.fromEntries(META_SCALE_IN_VARIABLES.map((v) => [v.name, evaluate(v.expression, objects)]));
+  return { ...objects, variables };
+}
 
 describe("meta scale-in guard (ValidatingAdmissionPolicy)", () => {
   it("allows growth, a full stop and a scale-in that keeps a majority of the voters running; refuses the rest", async () => {
     const { evaluate } = await cel();
-    const allowed = (from: number, to: number) => evaluate(META_SCALE_IN_RULE, vars(from, to)) as boolean;
     const cases: Array<[number, number, boolean]> = [
-      [3, 5, true], [5, 5, true], [5, 7, true], [5, 0, true], [1, 0, true],
+      [3, 5, true], [5, 5, true], [5, 7, true], [5, 0, true], [1, 0, true], [0, 5, true], [0, 0, true],
       [5, 3, true], [7, 4, true], [7, 5, true], [3, 2, true],
       [5, 2, false], [7, 3, false], [3, 1, false], [5, 1, false], [9, 4, false],
     ];
-    assert.deepEqual(
-      cases.map(([f, t]) => `${f}->${t} ${allowed(f, t)}`),
-      cases.map(([f, t, ok]) => `${f}->${t} ${ok}`),
-    );
+    for (const shape of ["statefulset", "scale"] as const) {
+      const got = [];
+      for (const [f, t] of cases) {
+        got.push(`${f}->${t} ${evaluate(META_SCALE_IN_RULE, await vars(f, t, shape)) as boolean}`);
+      }
+      assert.deepEqual(got, cases.map(([f, t, ok]) => `${f}->${t} ${ok}`), shape);
+    }
   });
 
   it("says what was refused and where the procedure is", async () => {
     const { evaluate } = await cel();
-    const message = evaluate(META_SCALE_IN_MESSAGE, vars(5, 2)) as string;
+    const message = evaluate(META_SCALE_IN_MESSAGE, await vars(5, 2)) as string;
     assert.match(message, /^meta tier scale-in from 5 to 2 would stop a majority of the Raft voters/);
     assert.match(message, /docs\/OPERATIONS\.md/);
   });
