@@ -42,39 +42,45 @@ export function volumeRetention(retainVolumes: boolean, tier: Pick<ResolvedTier,
   return { whenDeleted: policy, whenScaled: carriesMeta(tier) ? "Retain" : policy };
 }
 
-/** The oldest Kubernetes provider that evaluates canaryWaitFor's expression. */
-export const CANARY_MIN_PROVIDER = "4.24.0";
+/** The oldest Kubernetes provider that evaluates rolloutWaitFor's expressions (RFC 9535 filters). */
+export const MIN_KUBERNETES_PROVIDER = "4.24.0";
 
 /**
- * What `pulumi up` waits for on a StatefulSet rolled out under a partition (undefined at 0: the
- * provider's own StatefulSet await applies). That await wants status.currentRevision ==
- * updateRevision, which the controller only sets once every pod runs the new template: with
- * pods held back by the partition it never comes, and `up` would time out after 10 minutes. A
- * `pulumi.com/waitFor` annotation replaces that await (skipAwait would wait for nothing at all).
+ * What `pulumi up` waits for on every StatefulSet: a `pulumi.com/waitFor` annotation in place of
+ * the provider's own StatefulSet await, for two reasons found or reasoned from its source:
+ * - On an update, the provider's await (await/statefulset.go) skips events of an older
+ *   metadata.generation but never compares status.observedGeneration: the first event after the
+ *   apply carries the new generation and the status of the old one, which is complete, so the
+ *   await ends at once. On the end-to-end control plane a version bump "updated" the meta tier in
+ *   0.4 s with one pod of five rolled, and the engine and broker phases started while the meta
+ *   tier was still rolling. A waitFor waits until status.observedGeneration has caught up with
+ *   metadata.generation (await/condition/jsonpath.go), then evaluates the condition.
+ * - Under a partition, the built-in await wants status.currentRevision == updateRevision, which
+ *   the controller only sets once every pod runs the new template: with pods held back it never
+ *   comes, and `up` would time out after 10 minutes.
  *
  * The condition, one RFC 9535 filter over the object's members (only `status` has readyReplicas,
- * so it selects status when the roll-out is done; the provider also waits until
- * status.observedGeneration has caught up with metadata.generation, so the status is not stale):
+ * so it selects status when the roll-out is done):
  * - every pod exists and is Ready: status.replicas == readyReplicas == replicas, and
- * - either every pod runs the update revision (updatedReplicas == replicas: a new StatefulSet,
- *   or a template reverted to the current revision while the partition is still set, where the
- *   controller makes the revisions equal and rolls the canary pods back), or the revisions differ
- *   (a canary) and at least replicas - partition pods run the update revision: the controller
- *   updates from the highest ordinal down to the partition, and creates lower ordinals at the
- *   current revision.
+ * - every pod runs the update revision (updatedReplicas == replicas: a finished roll-out, a new
+ *   StatefulSet, or a template reverted to the current revision while a partition is still set,
+ *   where the controller makes the revisions equal and rolls the canary pods back), or, under a
+ *   partition, the revisions differ (a canary) and at least replicas - partition pods run the
+ *   update revision: the controller updates from the highest ordinal down to the partition, and
+ *   creates lower ordinals at the current revision.
  * A plain `{.status.updatedReplicas}=<replicas - partition>` (what provider 4.18 could express)
  * is not enough: it never holds for a new StatefulSet or after such a revert (every pod is
  * updated then), so those `up`s would time out. The expression has no `>=` or `!=`: the provider
  * splits `jsonpath=` on a single "=", so `> n-1` and `!( == )` stand for them.
- * With `maxReplicas` (an autoscaled tier) the count is the live one: see autoscaledCanaryWaitFor.
+ * With `maxReplicas` (an autoscaled tier) the count is the live one: see autoscaledWaitFor.
  */
-export function canaryWaitFor(replicas: number, partition: number, maxReplicas?: number): string | undefined {
-  if (partition <= 0) {
-    return undefined;
-  }
+export function rolloutWaitFor(replicas: number, partition: number, maxReplicas?: number): string {
   const differ = "!(@.currentRevision==@.updateRevision)";
   if (maxReplicas !== undefined) {
-    return autoscaledCanaryWaitFor(partition, maxReplicas, differ);
+    return autoscaledWaitFor(partition, maxReplicas, differ);
+  }
+  if (partition <= 0) {
+    return `jsonpath={$[?@.replicas==${replicas} && @.readyReplicas==${replicas} && @.updatedReplicas==${replicas}]}`;
   }
   const canary = replicas - partition;
   const canaryDone = canary > 0 ? `(@.updatedReplicas>${canary - 1} && ${differ})` : differ;
@@ -82,20 +88,24 @@ export function canaryWaitFor(replicas: number, partition: number, maxReplicas?:
 }
 
 /**
- * canaryWaitFor for a tier whose count the autoscaler owns: the live count r is not the program's,
+ * rolloutWaitFor for a tier whose count the autoscaler owns: the live count r is not the program's,
  * so every pod is compared with the live spec.replicas ($.spec.replicas, an RFC 9535 absolute
  * query in the filter) and the canary count r - partition, which JSONPath cannot compute, is
  * spelled out for each count the tier can have, up to maxReplicas. A count at or below the
  * partition has no canary pod: the revisions differing is enough. Above maxReplicas (a lowered
  * ceiling the autoscaler has not reached yet) nothing matches until it has.
  */
-function autoscaledCanaryWaitFor(partition: number, maxReplicas: number, differ: string): string {
+function autoscaledWaitFor(partition: number, maxReplicas: number, differ: string): string {
+  const all = "@.replicas==$.spec.replicas && @.readyReplicas==@.replicas";
+  if (partition <= 0) {
+    return `jsonpath={$[?${all} && @.updatedReplicas==@.replicas]}`;
+  }
   const counts = [`@.replicas<${partition + 1}`];
   for (let r = partition + 1; r <= maxReplicas; r++) {
     counts.push(`(@.replicas==${r} && @.updatedReplicas>${r - partition - 1})`);
   }
   const canaryDone = `(${differ} && (${counts.join(" || ")}))`;
-  return `jsonpath={$[?@.replicas==$.spec.replicas && @.readyReplicas==@.replicas && (@.updatedReplicas==@.replicas || ${canaryDone})]}`;
+  return `jsonpath={$[?${all} && (@.updatedReplicas==@.replicas || ${canaryDone})]}`;
 }
 
 export interface StatefulSetInputs {
@@ -139,13 +149,13 @@ export function statefulSetManifest(s: StatefulSetInputs): k8s.types.input.apps.
     ],
   };
   const labels = podLabels(cluster, tier);
-  const waitFor = canaryWaitFor(tier.replicas, tier.partition, tier.autoscaling?.maxReplicas);
+  const waitFor = rolloutWaitFor(tier.replicas, tier.partition, tier.autoscaling?.maxReplicas);
   return {
     metadata: {
       name: tier.names.statefulSet,
       namespace: cluster.namespace,
       labels: { ...cluster.labels, ...labels },
-      ...(waitFor === undefined ? {} : { annotations: { [WAIT_FOR_ANNOTATION]: waitFor } }),
+      annotations: { [WAIT_FOR_ANNOTATION]: waitFor },
     },
     spec: {
       serviceName: tier.names.headlessService,

@@ -9,7 +9,7 @@ import { resolveClusterArgs } from "../../components/cluster/resolve";
 import { autoscalerManifest, DEFAULT_CONNECTIONS_METRIC } from "../../components/features/autoscaling";
 import { RobustMQArgsError } from "../../components/validate/errors";
 import { pdbManifest } from "../../components/workload/disruption";
-import { canaryWaitFor, statefulSetManifest, WAIT_FOR_ANNOTATION } from "../../components/workload/statefulset";
+import { rolloutWaitFor, statefulSetManifest, WAIT_FOR_ANNOTATION } from "../../components/workload/statefulset";
 import { runWithMocks, valueOf } from "../../offline/mock-runtime";
 import { parseWaitFor, waitForSatisfied } from "../lifecycle/jsonpath";
 import { evaluateProgram } from "../preview/harness";
@@ -211,12 +211,12 @@ describe("broker autoscaling: canary await at the live count", () => {
     const cluster = resolveClusterArgs("rmq", autoscaled({ minReplicas: 3, maxReplicas: 9 }, { partition: 2 }));
     const broker = cluster.tiers.find((t) => t.name === "broker")!;
     const sts = statefulSetManifest({ cluster, tier: broker, configChecksum: "x", credentialsChecksum: "y" }) as any;
-    assert.equal(sts.metadata.annotations[WAIT_FOR_ANNOTATION], canaryWaitFor(3, 2, 9) as string);
+    assert.equal(sts.metadata.annotations[WAIT_FOR_ANNOTATION], rolloutWaitFor(3, 2, 9) as string);
     assert.match(sts.metadata.annotations[WAIT_FOR_ANNOTATION], /\$\.spec\.replicas/);
   });
 
   it("partition 2 of 9 at most: waits for every pod at or above 2 on the new revision, at whatever count the autoscaler set", () => {
-    const w = canaryWaitFor(3, 2, 9) as string;
+    const w = rolloutWaitFor(3, 2, 9) as string;
     // 3 pods: one canary pod.
     assert.ok(!ready(w, live({ spec: 3, replicas: 3, ready: 3, updated: 0, current: "a", update: "b" })));
     assert.ok(ready(w, live({ spec: 3, replicas: 3, ready: 3, updated: 1, current: "a", update: "b" })));
@@ -230,7 +230,7 @@ describe("broker autoscaling: canary await at the live count", () => {
   });
 
   it("a tier held at partition = maxReplicas completes once every pod is Ready, none updated", () => {
-    const w = canaryWaitFor(3, 9, 9) as string;
+    const w = rolloutWaitFor(3, 9, 9) as string;
     assert.ok(ready(w, live({ spec: 7, replicas: 7, ready: 7, updated: 0, current: "a", update: "b" })));
     assert.ok(!ready(w, live({ spec: 7, replicas: 7, ready: 6, updated: 0, current: "a", update: "b" })));
     // A new StatefulSet under a partition: one revision, every pod on it.

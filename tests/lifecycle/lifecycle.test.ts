@@ -169,7 +169,7 @@ describe("lifecycle model", function () {
         assert.deepEqual(sizes(scale), scale.claims.map((c) => `${c.name} ${to}/${to}Gi`), "new ordinals grown too");
         rows.push(shrink);
         assert.equal(shrink.converged, false);
-        assert.match(shrink.pulumi ?? "", /field can not be less than previous value/);
+        assert.match(shrink.pulumi ?? "", /field can not be less than status\.capacity/);
         assert.deepEqual(sizes(shrink), sizes(scale), "nothing shrank");
         assert.equal(shrink.podsRestarted, false, "the refused shrink restarted nothing");
       });
@@ -294,7 +294,7 @@ describe("lifecycle model", function () {
       assert.ok(o.bootstraps >= 2 && o.clusterIdsOnVolumes >= 2, describeOutcome(o));
     });
     // (d) pulumi.com/waitFor as plain equalities, what provider 4.18 could express, instead of the
-    // component's RFC 9535 filter (workload/statefulset.ts canaryWaitFor).
+    // component's RFC 9535 filter (workload/statefulset.ts rolloutWaitFor).
     it("(d) waitFor as equalities (updatedReplicas = replicas - partition): held tiers (partition = replicas) time out", async () => {
       const steps = await scenarioCanary(SHAPES.staging, "broker", "widen", 1, withEqualityWaitFor(false));
       steps.forEach((o) => rows.push({ ...o, scenario: `${o.scenario} [variant d: equality waitFor]` }));

@@ -3,6 +3,8 @@
 // dependents and fails the update. Await rules modelled (pulumi-kubernetes provider/pkg/await):
 // - StatefulSet: spec.replicas == status.replicas == readyReplicas == currentReplicas and
 //   currentRevision == updateRevision; 10 min timeout (annotation pulumi.com/timeoutSeconds).
+//   On an update it is met at once when the status of the previous generation met it (the await
+//   never compares status.observedGeneration; ApplyStep.staleReady).
 // - Service with a selector and not headless: its endpoints have no not-ready address and have
 //   settled (10 s without change); a LoadBalancer also needs an address (assumed after 30 s).
 // - anything else: ready once applied. pulumi.com/skipAwait: "true" skips any await.
@@ -47,6 +49,15 @@ export interface ApplyStep {
   startedAt?: number;
   finishedAt?: number;
   error?: string;
+  /**
+   * A StatefulSet update: whether the status the controller last reported (for the previous
+   * generation) already met the built-in await. The provider's StatefulSet await
+   * (await/statefulset.go) skips objects of an older metadata.generation but never compares
+   * status.observedGeneration, so the first event after the apply, which carries the new
+   * generation and the old status, ends the await at once: on the end-to-end control plane a
+   * rolling update of the meta tier "completed" in 0.4 s with one pod of five rolled.
+   */
+  staleReady?: boolean;
 }
 
 const STS_IMMUTABLE = ["selector", "serviceName", "podManagementPolicy", "volumeClaimTemplates"];
@@ -172,6 +183,7 @@ export class PulumiUp {
       this.w.putObject(body);
       return undefined;
     }
+    s.staleReady = sts.pulumiReady();
     const ignore = this.desired.resources.get(s.entry.name)?.options.ignoreChanges ?? [];
     const sent = appliedOnUpdate(body, live, ignore, { "spec.replicas": [...sts.replicasOwners] });
     const field = applyField(sent.spec?.replicas, live.spec?.replicas, sts.replicasOwners, PULUMI_MANAGER, this.options.force === true);
@@ -296,7 +308,7 @@ export class PulumiUp {
       return claim !== undefined && (waitsForPending ? !claim.bound : claim.bound);
     }
     if (body.kind === "StatefulSet") {
-      return this.w.statefulSets.get(`${ns}/${body.metadata.name}`)?.pulumiReady() ?? false;
+      return s.staleReady === true || (this.w.statefulSets.get(`${ns}/${body.metadata.name}`)?.pulumiReady() ?? false);
     }
     if (body.kind === "Service" && body.spec?.clusterIP !== "None" && body.spec?.selector !== undefined) {
       const selected = [...this.w.pods.values()].filter((p) => p.namespace === ns && p.ip !== undefined && selects({ matchLabels: body.spec.selector }, p.labels));

@@ -241,7 +241,8 @@ describe("preview noise of routine changes on a protected prod stack", function 
         ...[0, 1, 2].map((i) => `data-robustmq-engine-${i} update`),
         "data-robustmq-engine-3 create",
       ]);
-      assert.deepEqual(engineSts("engine storage growth with scale-out").changed, ["spec.replicas"]);
+      // The count, and the roll-out condition that names it (workload/statefulset.ts rolloutWaitFor).
+      assert.deepEqual(engineSts("engine storage growth with scale-out").changed, ['metadata.annotations["pulumi.com/waitFor"]', "spec.replicas"]);
     });
 
     it("drops a scaled-in pod's patch without touching its claim", function () {

@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { RobustMQCluster } from "../../components";
 import type { RobustMQClusterArgs } from "../../components/api/args";
 import { resolveClusterArgs } from "../../components/cluster/resolve";
-import { canaryWaitFor, statefulSetManifest, WAIT_FOR_ANNOTATION } from "../../components/workload/statefulset";
+import { rolloutWaitFor, statefulSetManifest, WAIT_FOR_ANNOTATION } from "../../components/workload/statefulset";
 import { runWithMocks } from "../../offline/mock-runtime";
 import { parseJsonPath, parseWaitFor, waitForSatisfied, WaitForError } from "../lifecycle/jsonpath";
 import { validateManifest } from "../schema";
@@ -68,20 +68,20 @@ describe("canary roll-outs: TierArgs.partition", () => {
 });
 
 describe("canary roll-outs: the StatefulSet", () => {
-  it("has no partition and no await annotation at partition 0 or unset (the manifest as before partitions existed)", () => {
+  it("has no partition at partition 0 or unset, and waits for the whole roll-out (not the provider's own await, which ends on a stale status)", () => {
     for (const broker of [{}, { partition: 0 }]) {
       const sts = stsOf({ topology: "split", broker }, "broker");
       assert.deepEqual(sts.spec.updateStrategy, { type: "RollingUpdate" });
-      assert.equal(sts.metadata.annotations, undefined);
+      assert.deepEqual(sts.metadata.annotations, { [WAIT_FOR_ANNOTATION]: "jsonpath={$[?@.replicas==2 && @.readyReplicas==2 && @.updatedReplicas==2]}" });
     }
   });
 
   it("above 0: spec.updateStrategy.rollingUpdate.partition and pulumi.com/waitFor, both valid Kubernetes", () => {
     const sts = stsOf({ topology: "split", broker: { replicas: 3, partition: 2 } }, "broker");
     assert.deepEqual(sts.spec.updateStrategy, { type: "RollingUpdate", rollingUpdate: { partition: 2 } });
-    assert.deepEqual(sts.metadata.annotations, { [WAIT_FOR_ANNOTATION]: canaryWaitFor(3, 2) });
+    assert.deepEqual(sts.metadata.annotations, { [WAIT_FOR_ANNOTATION]: rolloutWaitFor(3, 2) });
     assert.equal(
-      canaryWaitFor(3, 2),
+      rolloutWaitFor(3, 2),
       "jsonpath={$[?@.replicas==3 && @.readyReplicas==3 && (@.updatedReplicas==3 || (@.updatedReplicas>0 && !(@.currentRevision==@.updateRevision)))]}",
     );
     validateManifest(JSON.parse(JSON.stringify({ apiVersion: "apps/v1", kind: "StatefulSet", ...sts })));
@@ -123,16 +123,24 @@ describe("canary roll-outs: when `pulumi up` completes (provider waitFor rules)"
 
   it("survives the provider's parsing: a single `jsonpath=`, no lone '=' inside the path", () => {
     for (const [r, p] of [[1, 1], [2, 1], [3, 2], [3, 3], [5, 3], [5, 1]]) {
-      const expr = canaryWaitFor(r, p) as string;
+      const expr = rolloutWaitFor(r, p) as string;
       const parsed = parseJsonPath(expr);
       assert.equal(parsed.value, undefined, expr);
       assert.equal(parseWaitFor(expr).length, 1);
     }
-    assert.equal(canaryWaitFor(3, 0), undefined);
+  });
+
+  it("partition 0: waits for every pod Ready on the update revision, and never for a status older than the spec", () => {
+    const w = rolloutWaitFor(3, 0);
+    assert.equal(parseWaitFor(w).length, 1);
+    assert.ok(!ready(w, live({ replicas: 3, ready: 3, updated: 3, current: "a", update: "a", generation: 3, observed: 2 })), "the old generation's complete status (what the provider's own await accepted)");
+    assert.ok(!ready(w, live({ replicas: 3, ready: 3, updated: 1, current: "a", update: "b", generation: 3, observed: 3 })), "rolling");
+    assert.ok(!ready(w, live({ replicas: 3, ready: 2, updated: 3, current: "a", update: "b", generation: 3, observed: 3 })), "last pod not Ready");
+    assert.ok(ready(w, live({ replicas: 3, ready: 3, updated: 3, current: "b", update: "b", generation: 3, observed: 3 })), "done");
   });
 
   it("3 pods, partition 2 (canary: ordinal 2): waits for pod 2 on the new revision and every pod Ready", () => {
-    const w = canaryWaitFor(3, 2) as string;
+    const w = rolloutWaitFor(3, 2) as string;
     assert.ok(!ready(w, live({ replicas: 3, ready: 3, updated: 0, current: "a", update: "b" })), "nothing updated yet");
     assert.ok(!ready(w, live({ replicas: 3, ready: 2, updated: 0, current: "a", update: "b" })), "pod 2 deleted");
     assert.ok(!ready(w, live({ replicas: 3, ready: 2, updated: 1, current: "a", update: "b" })), "pod 2 recreated, not Ready");
@@ -141,27 +149,27 @@ describe("canary roll-outs: when `pulumi up` completes (provider waitFor rules)"
   });
 
   it("5 pods, partition 3: both canary pods (4, then 3) before it completes", () => {
-    const w = canaryWaitFor(5, 3) as string;
+    const w = rolloutWaitFor(5, 3) as string;
     assert.ok(!ready(w, live({ replicas: 5, ready: 5, updated: 1, current: "a", update: "b" })));
     assert.ok(ready(w, live({ replicas: 5, ready: 5, updated: 2, current: "a", update: "b" })));
   });
 
   it("a new StatefulSet under a partition: every pod is created on the one revision", () => {
-    const w = canaryWaitFor(3, 2) as string;
+    const w = rolloutWaitFor(3, 2) as string;
     assert.ok(!ready(w, live({ replicas: 2, ready: 2, updated: 2, current: "a", update: "a", generation: 1 })));
     assert.ok(ready(w, live({ replicas: 3, ready: 3, updated: 3, current: "a", update: "a", generation: 1 })));
   });
 
   it("the template reverted while the partition is set: waits until the canary pod is back (not as soon as ordinals < partition count)", () => {
     // The controller reuses the old revision: current == update == a; pods 0 and 1 run a, pod 2 runs b.
-    const w = canaryWaitFor(3, 2) as string;
+    const w = rolloutWaitFor(3, 2) as string;
     assert.ok(!ready(w, live({ replicas: 3, ready: 3, updated: 2, current: "a", update: "a" })), "pod 2 still on b");
     assert.ok(!ready(w, live({ replicas: 3, ready: 2, updated: 2, current: "a", update: "a" })));
     assert.ok(ready(w, live({ replicas: 3, ready: 3, updated: 3, current: "a", update: "a" })));
   });
 
   it("partition = replicas (a tier held while another is canaried): every pod Ready, none to update", () => {
-    const w = canaryWaitFor(3, 3) as string;
+    const w = rolloutWaitFor(3, 3) as string;
     assert.ok(ready(w, live({ replicas: 3, ready: 3, updated: 0, current: "a", update: "b" })));
     assert.ok(!ready(w, live({ replicas: 3, ready: 2, updated: 0, current: "a", update: "b" })));
   });
