@@ -13,7 +13,9 @@
 //
 // What the program cannot know is the size the claims have now, so two refusals are the API
 // server's, not ours, and they come during `pulumi preview` (the provider dry-runs every patch):
-// a smaller size ("field can not be less than previous value") and a class without
+// a size below the volume's capacity ("field can not be less than status.capacity"; while an
+// expansion is still pending, a size between the capacity and the pending one is accepted, and
+// the volume stays as large as it is) and a class without
 // allowVolumeExpansion (the PersistentVolumeClaimResize admission plugin). Nothing has changed
 // when they refuse: the patches come after every StatefulSet, and `pulumi up` previews first.
 import type * as k8s from "@pulumi/kubernetes";

@@ -192,8 +192,15 @@ export class World {
       });
       return;
     }
+    // Kubernetes 1.36 (as a real API server answered): a request below the capacity the volume
+    // has is refused; below the previous request but not the capacity (an expansion still
+    // pending) is accepted: the volume never shrinks, but nothing refuses the lower request.
+    if (size < claim.capacity) {
+      throw new Error(`PersistentVolumeClaim "${claim.name}" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than status.capacity`);
+    }
     if (size < claim.requested) {
-      throw new Error(`PersistentVolumeClaim "${claim.name}" is invalid: spec.resources.requests.storage: Forbidden: field can not be less than previous value`);
+      claim.requested = size;
+      return;
     }
     if (size > claim.requested) {
       const sc = claim.storageClassName === undefined ? undefined : this.getObject("StorageClass", undefined, claim.storageClassName);
