@@ -2,22 +2,13 @@
 // preview with nothing to do, a refresh with no drift, and (dev, staging) destroy. prod stays up for
 // the routine changes and day-2 checks that follow, and is torn down last (99-teardown).
 import { strict as assert } from "assert";
-import { e2e } from "./context";
+import { e2e, registerStack } from "./context";
 import { changes, E2EStack, RunResult } from "./harness/pulumi";
 import { waitFor } from "./harness/processes";
 import { identity, modelSnapshot } from "./model";
 import { e2eStackConfig, SECRETS, stackProgram, STACKS } from "./stacks";
 
 const NAMESPACE = "robustmq";
-const stacks = new Map<string, E2EStack>();
-
-export async function prodStack(): Promise<E2EStack> {
-  const s = stacks.get("prod");
-  if (s === undefined) {
-    throw new Error("the prod stack was not brought up (01-stacks.e2e.ts)");
-  }
-  return s;
-}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const summary = (r: RunResult) =>
@@ -39,7 +30,7 @@ for (const name of STACKS) {
       const { pulumi } = e2e();
       stack = await E2EStack.create(pulumi, name, stackProgram);
       await stack.configure(e2eStackConfig(name), SECRETS);
-      stacks.set(name, stack);
+      registerStack(name, stack);
     });
 
     after(() => {

@@ -14,6 +14,11 @@ import { stringify } from "yaml";
 
 /** The provisioners of the StorageClasses the stacks create (features/storage-class.ts presets). */
 export const SIMULATED_PROVISIONERS = ["ebs.csi.aws.com", "rancher.io/local-path", "pd.csi.storage.gke.io", "disk.csi.azure.com"];
+/**
+ * A provisioner whose volumes never finish an expansion (a driver without online resize, or a
+ * resizer that is down): the API server's rules for a pending expansion, observed.
+ */
+export const NO_RESIZE_PROVISIONER = "e2e.example.com/no-resize";
 /** Address a simulated load balancer or ingress controller publishes (TEST-NET-2, never routed). */
 export const SIMULATED_ADDRESS = "198.51.100.7";
 export const INGRESS_CLASS = "nginx";
@@ -34,6 +39,7 @@ const SELECTED_NODE = "volume.kubernetes.io/selected-node";
 
 function harnessStages(): unknown[] {
   const ours = SIMULATED_PROVISIONERS.map((p) => `'${p}'`).join(", ");
+  const provisioned = [...SIMULATED_PROVISIONERS, NO_RESIZE_PROVISIONER].map((p) => `'${p}'`).join(", ");
   return [
     // The external provisioner: a volume for a claim the PV controller handed to one of our
     // provisioners, once the scheduler has chosen the pod's node (WaitForFirstConsumer).
@@ -44,7 +50,7 @@ function harnessStages(): unknown[] {
       [
         cel("!has(self.metadata.deletionTimestamp)"),
         cel("!has(self.spec.volumeName)"),
-        cel(`has(self.metadata.annotations) && '${PROVISIONER}' in self.metadata.annotations && self.metadata.annotations['${PROVISIONER}'] in [${ours}]`),
+        cel(`has(self.metadata.annotations) && '${PROVISIONER}' in self.metadata.annotations && self.metadata.annotations['${PROVISIONER}'] in [${provisioned}]`),
         cel(`has(self.metadata.annotations) && '${SELECTED_NODE}' in self.metadata.annotations`),
       ],
       [
@@ -92,6 +98,7 @@ function harnessStages(): unknown[] {
         cel("!has(self.metadata.deletionTimestamp)"),
         cel("has(self.spec.volumeName) && has(self.status.capacity)"),
         cel("self.status.phase == 'Bound'"),
+        cel(`has(self.metadata.annotations) && '${PROVISIONER}' in self.metadata.annotations && self.metadata.annotations['${PROVISIONER}'] in [${ours}]`),
         cel("self.spec.resources.requests.storage != self.status.capacity.storage"),
       ],
       [

@@ -157,17 +157,27 @@ export class E2EStack {
       .map((m) => ({ op: m.op, urn: m.urn, type: m.type, name: m.urn.split("::").pop() as string, keys: m.keys ?? [], diffs: m.diffs ?? [] }));
   }
 
-  async preview(): Promise<RunResult> {
+  /** `pulumi preview --diff`; `program` replaces the stack's program for this run. */
+  async preview(program?: PulumiFn): Promise<RunResult> {
     const events: EngineEvent[] = [];
     const { onOutput } = this.log("preview");
-    const r = await this.stack.preview({ diff: true, onEvent: (e) => events.push(e), onOutput });
+    const r = await this.stack.preview({ diff: true, onEvent: (e) => events.push(e), onOutput, ...(program === undefined ? {} : { program }) });
     return { steps: E2EStack.collect(events), summary: r.changeSummary as Record<string, number>, stdout: r.stdout };
   }
 
-  async up(): Promise<RunResult> {
+  /** A preview that may fail (a refusal is what some checks expect): its error text, or its result. */
+  async previewOrError(program?: PulumiFn): Promise<RunResult | { error: string }> {
+    try {
+      return await this.preview(program);
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  }
+
+  async up(program?: PulumiFn): Promise<RunResult> {
     const events: EngineEvent[] = [];
     const { onOutput } = this.log("up");
-    const r = await this.stack.up({ onEvent: (e) => events.push(e), onOutput });
+    const r = await this.stack.up({ onEvent: (e) => events.push(e), onOutput, ...(program === undefined ? {} : { program }) });
     return { steps: E2EStack.collect(events), summary: (r.summary.resourceChanges ?? {}) as Record<string, number>, stdout: r.stdout };
   }
 
