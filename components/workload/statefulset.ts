@@ -71,7 +71,9 @@ export const MIN_KUBERNETES_PROVIDER = "4.24.0";
  * A plain `{.status.updatedReplicas}=<replicas - partition>` (what provider 4.18 could express)
  * is not enough: it never holds for a new StatefulSet or after such a revert (every pod is
  * updated then), so those `up`s would time out. The expression has no `>=` or `!=`: the provider
- * splits `jsonpath=` on a single "=", so `> n-1` and `!( == )` stand for them.
+ * splits `jsonpath=` on a single "=", so `> n-1` and `!( == )` stand for them. It has no spaces:
+ * the JSONPath parser of provider 4.25 (github.com/theory/jsonpath v0.9.0) refuses a second
+ * `&&` that follows a space ("unexpected '&'"), which the end-to-end run met on every StatefulSet.
  * With `maxReplicas` (an autoscaled tier) the count is the live one: see autoscaledWaitFor.
  */
 export function rolloutWaitFor(replicas: number, partition: number, maxReplicas?: number): string {
@@ -80,11 +82,11 @@ export function rolloutWaitFor(replicas: number, partition: number, maxReplicas?
     return autoscaledWaitFor(partition, maxReplicas, differ);
   }
   if (partition <= 0) {
-    return `jsonpath={$[?@.replicas==${replicas} && @.readyReplicas==${replicas} && @.updatedReplicas==${replicas}]}`;
+    return `jsonpath={$[?@.replicas==${replicas}&&@.readyReplicas==${replicas}&&@.updatedReplicas==${replicas}]}`;
   }
   const canary = replicas - partition;
-  const canaryDone = canary > 0 ? `(@.updatedReplicas>${canary - 1} && ${differ})` : differ;
-  return `jsonpath={$[?@.replicas==${replicas} && @.readyReplicas==${replicas} && (@.updatedReplicas==${replicas} || ${canaryDone})]}`;
+  const canaryDone = canary > 0 ? `(@.updatedReplicas>${canary - 1}&&${differ})` : differ;
+  return `jsonpath={$[?@.replicas==${replicas}&&@.readyReplicas==${replicas}&&(@.updatedReplicas==${replicas}||${canaryDone})]}`;
 }
 
 /**
@@ -96,16 +98,16 @@ export function rolloutWaitFor(replicas: number, partition: number, maxReplicas?
  * ceiling the autoscaler has not reached yet) nothing matches until it has.
  */
 function autoscaledWaitFor(partition: number, maxReplicas: number, differ: string): string {
-  const all = "@.replicas==$.spec.replicas && @.readyReplicas==@.replicas";
+  const all = "@.replicas==$.spec.replicas&&@.readyReplicas==@.replicas";
   if (partition <= 0) {
-    return `jsonpath={$[?${all} && @.updatedReplicas==@.replicas]}`;
+    return `jsonpath={$[?${all}&&@.updatedReplicas==@.replicas]}`;
   }
   const counts = [`@.replicas<${partition + 1}`];
   for (let r = partition + 1; r <= maxReplicas; r++) {
-    counts.push(`(@.replicas==${r} && @.updatedReplicas>${r - partition - 1})`);
+    counts.push(`(@.replicas==${r}&&@.updatedReplicas>${r - partition - 1})`);
   }
-  const canaryDone = `(${differ} && (${counts.join(" || ")}))`;
-  return `jsonpath={$[?${all} && (@.updatedReplicas==@.replicas || ${canaryDone})]}`;
+  const canaryDone = `(${differ}&&(${counts.join("||")}))`;
+  return `jsonpath={$[?${all}&&(@.updatedReplicas==@.replicas||${canaryDone})]}`;
 }
 
 export interface StatefulSetInputs {
