@@ -48,7 +48,10 @@ export function metaScaleInPolicyManifest(cluster: ResolvedCluster, meta: Resolv
       // The meta StatefulSet only; a Scale object has no labels to select on, so by name.
       matchConditions: [{ name: "meta-statefulset", expression: `request.namespace == '${cluster.namespace}' && request.name == '${meta.names.statefulSet}'` }],
       variables: META_SCALE_IN_VARIABLES,
-      validations: [{ expression: META_SCALE_IN_RULE, messageExpression: META_SCALE_IN_MESSAGE, reason: "Forbidden" }],
+      // Invalid (422), not Forbidden (403): in a preview the Kubernetes provider returns the
+      // planned object when its dry-run is Forbidden (provider.go Update: "could not preview"),
+      // so a Forbidden refusal would only surface in `pulumi up`.
+      validations: [{ expression: META_SCALE_IN_RULE, messageExpression: META_SCALE_IN_MESSAGE, reason: "Invalid" }],
     },
   };
 }
