@@ -4,6 +4,7 @@
 // created, deleted), and the pods its `up` rolls against the model's restart count.
 import { strict as assert } from "assert";
 import type { RobustMQClusterArgs } from "../../components";
+import { withLiveReplicas } from "../preview/harness";
 import { CHANGES, Change, Side } from "../preview/scenarios";
 import { deployedStack, e2e } from "./context";
 import { changes, E2EStack } from "./harness/pulumi";
@@ -11,7 +12,18 @@ import { describeActions, modelSnapshot, predict, realActions } from "./model";
 import { e2eStackConfig, programWith, SECRETS, stackProgram } from "./stacks";
 
 const NAMESPACE = "robustmq";
+const STALE = "Provider outputs that lag an update (pulumi-kubernetes 4.25)";
 const identityArgs = (a: RobustMQClusterArgs) => a;
+
+/** spec.replicas of the StatefulSets an autoscaler targets, live. */
+async function liveAutoscaledReplicas(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const hpa of await e2e().cp.kubectl.list("horizontalpodautoscalers", NAMESPACE)) {
+    const name = hpa.spec.scaleTargetRef.name;
+    out[name] = (await e2e().cp.kubectl.get("statefulset", name, NAMESPACE)).spec.replicas;
+  }
+  return out;
+}
 
 /** Pod uid by name, per tier (the app.kubernetes.io/component label). */
 async function podsByTier(): Promise<Record<string, Map<string, string>>> {
@@ -57,9 +69,42 @@ function sideOf(side: Side | undefined): Applied {
   };
 }
 
+/**
+ * Brings the stack to a change's starting point. Going back there can mean deleting objects the
+ * protected stack refuses to delete (the network policy's): as a user would, unprotect exactly
+ * those first.
+ */
 async function apply(stack: E2EStack, s: Applied): Promise<void> {
   await stack.configure(s.config, s.secrets);
-  await stack.up(s.mutate === identityArgs ? stackProgram : programWith(s.mutate));
+  const program = s.mutate === identityArgs ? stackProgram : programWith(s.mutate);
+  const preview = await stack.previewOrError(program);
+  if ("error" in preview) {
+    // The engine names each protected resource it would delete, with the command to unprotect it.
+    const urns = [...preview.error.matchAll(/pulumi state unprotect '([^']+)'/g)].map((m) => m[1]);
+    assert.ok(urns.length > 0, preview.error);
+    for (const urn of new Set(urns)) {
+      await stack.cli(["state", "unprotect", urn, "--yes"]);
+    }
+  }
+  await stack.up(program);
+}
+
+/**
+ * The preview after an `up` plans nothing, or only what a refresh clears: provider 4.25 can record
+ * the object it saw before its own update (its await returns the informer's copy when the object
+ * already meets its condition), so after a metadata-only change some objects' state lags the live
+ * ones. Returns the objects that needed the refresh.
+ */
+async function settled(stack: E2EStack, program: ReturnType<typeof programWith>): Promise<string[]> {
+  const again = changes((await stack.preview(program)).steps);
+  if (again.length === 0) {
+    return [];
+  }
+  assert.deepEqual([...new Set(again.map((s) => s.op))], ["update"], "only updates may be planned again");
+  await stack.refresh();
+  const after = changes((await stack.preview(program)).steps);
+  assert.deepEqual(after.map((s) => `${s.op} ${s.urn}`), [], "nothing planned after a refresh");
+  return again.map((s) => `${s.type.split(":").pop()}/${s.name}`);
 }
 
 // The base is the prod stack file; growth is applied last, since a return to the smaller size
@@ -87,7 +132,10 @@ describe("prod: the 13 routine changes, for real, against the preview-noise mode
       const after = sideOf(change.after);
       // The stack as the change starts from (the base, or the change's own "before").
       await apply(stack, before);
-      const modelBefore = await modelSnapshot("prod", before.config, before.secrets, before.mutate);
+      // The count the autoscaler keeps (an earlier change raised its floor; it scales in only after
+      // its stabilization window): the model's before is what a refresh would record.
+      const live = await liveAutoscaledReplicas();
+      const modelBefore = withLiveReplicas(await modelSnapshot("prod", before.config, before.secrets, before.mutate), live);
       const modelAfter = await modelSnapshot("prod", after.config, after.secrets, after.mutate);
       const model = predict(modelBefore, modelAfter);
 
@@ -106,9 +154,12 @@ describe("prod: the 13 routine changes, for real, against the preview-noise mode
       assert.deepEqual(Object.fromEntries([...real.entries()].sort()), Object.fromEntries([...model.actions.entries()].sort()), "the real preview's steps are the model's");
       assert.deepEqual(model.refused, [], "the model expects nothing refused on the protected stack");
       assert.deepEqual(rolled, modelRolled, "the pods the real up rolled, per tier, are the model's restarts");
-      // And the change leaves nothing behind: the next preview plans nothing.
-      const again = await stack.preview(program);
-      assert.deepEqual(changes(again.steps).map((s) => `${s.op} ${s.urn}`), []);
+      // And the change leaves nothing behind: the next preview plans nothing (or only what the
+      // provider's stale outputs make it plan, which a refresh clears).
+      const stale = await settled(stack, program);
+      if (stale.length > 0) {
+        e2e().report.add(STALE, `- ${change.name}: the next preview planned ${stale.length} update(s) of objects already as declared (${stale.join(", ")}); \`pulumi refresh\` cleared them`);
+      }
     });
   }
 

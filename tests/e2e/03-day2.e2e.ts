@@ -63,14 +63,16 @@ describe("day-2 on the real API server", function () {
       note("`kubectl scale` 5 -> 0 and 0 -> 5 (the documented full stop): allowed");
     });
 
-    it("refuses the same scale-in when `pulumi preview` dry-runs it", async () => {
+    it("refuses a scale-in the program asks for when `pulumi preview` dry-runs it (7 -> 3; the program refuses even counts itself)", async () => {
       const stack = deployedStack("prod");
-      await stack.configure(prodConfig((c) => (c.metaReplicas = 2)), SECRETS);
+      await upTo(stack, (c) => (c.metaReplicas = 7));
+      await stack.configure(prodConfig((c) => (c.metaReplicas = 3)), SECRETS);
       const r = await stack.previewOrError(stackProgram);
       assert.ok("error" in r, "the preview fails");
-      assert.match(r.error, /meta tier scale-in from 5 to 2 would stop a majority of the Raft voters/);
-      note(`\`pulumi preview\` with metaReplicas 5 -> 2: fails during the provider's dry-run: \`${(/error:.*scale-in.*?voters/.exec(r.error) ?? [""])[0]}\``);
-      await stack.configure(prodConfig(), SECRETS);
+      assert.match(r.error, /meta tier scale-in from 7 to 3 would stop a majority of the Raft voters/);
+      note(`\`pulumi preview\` with metaReplicas 7 -> 3: fails during the provider's dry-run: \`${(/ValidatingAdmissionPolicy[^\n]*?voters/.exec(r.error) ?? /meta tier scale-in[^\n]*?voters/.exec(r.error) ?? [""])[0]}\``);
+      // Two at a time is allowed: back to 5.
+      await upTo(stack);
       const back = await stack.preview(stackProgram);
       assert.deepEqual(changes(back.steps).map((s) => s.urn), []);
     });
@@ -128,19 +130,29 @@ describe("day-2 on the real API server", function () {
       await kubectl.ok(["delete", "storageclass", "e2e-no-resize"]);
     });
 
-    it("refuses growth on a class without volume expansion (dev's local-path) during `pulumi preview`", async () => {
+    it("growth on a class without volume expansion (dev's local-path): the preview plans it, the `up` is refused by the API server", async () => {
       const { pulumi, cp } = e2e();
       const stack = await E2EStack.create(pulumi, "dev-growth", stackProgram);
       const dev = (size: string) => e2eStackConfig("dev", (c) => Object.assign(c, { name: "rmq-dev", storageSize: size }));
       await stack.configure(dev("2Gi"), SECRETS);
       await stack.up();
       await stack.configure(dev("3Gi"), SECRETS);
-      const r = await stack.previewOrError();
-      assert.ok("error" in r, "the preview fails");
-      const message = /persistentvolumeclaims "[^"]+" is forbidden: [^\n"]*/.exec(r.error)?.[0];
-      assert.ok(message !== undefined, r.error);
+      // The provider answers a preview whose dry-run is Forbidden with the planned object
+      // (provider.go Update), and the admission plugin's refusal is a Forbidden.
+      const preview = await stack.previewOrError();
+      assert.ok(!("error" in preview), "the preview passes");
+      assert.deepEqual(changes(preview.steps).map((s) => `${s.op} ${s.type.split(":").pop()}/${s.name}`), ["update PersistentVolumeClaimPatch/data-rmq-dev-combined-0"]);
+      let error = "";
+      try {
+        await stack.up();
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      const message = /persistentvolumeclaims "[^"]+" is forbidden: [^\n"]*/.exec(error)?.[0];
+      assert.ok(message !== undefined, error);
       assert.match(message, /only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize/);
-      note(`dev (local-path, no expansion) storageSize 2Gi -> 3Gi: \`pulumi preview\` fails: \`${message}\``);
+      assert.equal((await cp.kubectl.get("pvc", "data-rmq-dev-combined-0", "rmq-dev")).spec.resources.requests.storage, "2Gi");
+      note(`dev (local-path, no expansion) storageSize 2Gi -> 3Gi: \`pulumi preview\` plans the claim patch (the provider hides a Forbidden dry-run); \`pulumi up\` fails on it: \`${message}\``);
       await stack.configure(dev("2Gi"), SECRETS);
       await stack.destroy();
       await cp.kubectl.ok(["delete", "namespace", "rmq-dev", "--ignore-not-found", "--wait=false"]);

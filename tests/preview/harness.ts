@@ -148,6 +148,25 @@ export async function evaluateProgram(program: () => unknown, options: MockRunOp
   return snapshot;
 }
 
+/**
+ * A snapshot with the live pod counts of some StatefulSets (by object name) in place of the
+ * program's: what a `pulumi refresh` records once an autoscaler has moved them.
+ */
+export function withLiveReplicas(s: Snapshot, live: Record<string, number> | undefined): Snapshot {
+  if (live === undefined) {
+    return s;
+  }
+  const out: Snapshot = new Map([...s].map(([k, o]) => [k, structuredClone(o)]));
+  for (const [name, replicas] of Object.entries(live)) {
+    const sts = [...out.values()].find((o) => o.inputs.kind === "StatefulSet" && o.inputs.metadata?.name === name);
+    if (sts === undefined) {
+      throw new Error(`no StatefulSet ${name}`);
+    }
+    sts.inputs.spec.replicas = replicas;
+  }
+  return out;
+}
+
 export type Action = "same" | "update" | "replace" | "create" | "delete";
 
 export interface ObjectPlan {

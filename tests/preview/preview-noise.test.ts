@@ -17,7 +17,7 @@
 // PDBs are updated in place anyway), StorageClass (a replacement leaves existing volumes alone).
 import * as assert from "assert";
 import { appliedOnUpdate, DEFAULT_PROVIDER_FLAGS, PULUMI_MANAGER, providerFlags } from "./k8s-rules";
-import { evaluate, ObjectPlan, plan, Restart, restarts, Snapshot } from "./harness";
+import { evaluate, ObjectPlan, plan, Restart, restarts, Snapshot, withLiveReplicas } from "./harness";
 import { CHANGES, Change, evaluation } from "./scenarios";
 
 /** Issue's done-when figure: pod restarts over the listed routine changes. */
@@ -49,19 +49,6 @@ interface Outcome {
 }
 
 /** The state after a refresh recorded the live counts: a copy, the cached snapshot stays as rendered. */
-function withLiveReplicas(s: Snapshot, live: Record<string, number> | undefined): Snapshot {
-  if (live === undefined) {
-    return s;
-  }
-  const out: Snapshot = new Map([...s].map(([k, o]) => [k, structuredClone(o)]));
-  for (const [name, replicas] of Object.entries(live)) {
-    const sts = [...out.values()].find((o) => o.inputs.kind === "StatefulSet" && o.inputs.metadata?.name === name);
-    assert.ok(sts, `no StatefulSet ${name}`);
-    sts.inputs.spec.replicas = replicas;
-  }
-  return out;
-}
-
 const outcomes = new Map<string, Outcome>();
 let tiers: string[] = [];
 

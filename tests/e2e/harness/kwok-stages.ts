@@ -103,9 +103,28 @@ function harnessStages(): unknown[] {
       ],
       [
         {
+          // kwok's apply creates first and patches on AlreadyExists, so the template is a valid
+          // volume (the one the provision stage made), with the new capacity.
           apply: {
             type: "merge",
-            template: ["apiVersion: v1", "kind: PersistentVolume", "metadata:", "  name: {{ .spec.volumeName | Quote }}", "spec:", "  capacity:", "    storage: {{ .spec.resources.requests.storage | Quote }}", ""].join("\n"),
+            template: [
+              "apiVersion: v1",
+              "kind: PersistentVolume",
+              "metadata:",
+              "  name: {{ .spec.volumeName | Quote }}",
+              "spec:",
+              "  accessModes:",
+              "{{- range .spec.accessModes }}",
+              "  - {{ . | Quote }}",
+              "{{- end }}",
+              "  capacity:",
+              "    storage: {{ .spec.resources.requests.storage | Quote }}",
+              "  storageClassName: {{ .spec.storageClassName | Quote }}",
+              "  hostPath:",
+              "    path: /var/lib/e2e-volumes/{{ .spec.volumeName }}",
+              "    type: DirectoryOrCreate",
+              "",
+            ].join("\n"),
           },
         },
         { patch: { root: "status", subresource: "status", template: "capacity:\n  storage: {{ .spec.resources.requests.storage | Quote }}\n" } },
