@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { RobustMQCluster } from "../../components";
 import type { RobustMQClusterArgs } from "../../components/api/args";
 import { resolveClusterArgs } from "../../components/cluster/resolve";
-import { rolloutWaitFor, statefulSetManifest, WAIT_FOR_ANNOTATION } from "../../components/workload/statefulset";
+import { MIN_KUBERNETES_PROVIDER, rolloutWaitFor, statefulSetManifest, WAIT_FOR_ANNOTATION } from "../../components/workload/statefulset";
 import { runWithMocks } from "../../offline/mock-runtime";
 import { parseJsonPath, parseWaitFor, waitForSatisfied, WaitForError } from "../lifecycle/jsonpath";
 import { validateManifest } from "../schema";
@@ -201,5 +201,13 @@ describe("lifecycle model: its reading of the provider's JSONPath (cases of prov
     assert.throws(() => parseJsonPath("jsonpath=.foo"), /wrapped in brackets/);
     assert.throws(() => parseWaitFor("foo"), /expected a "jsonpath=" or "condition=" prefix/);
     assert.throws(() => waitForSatisfied([parseJsonPath("jsonpath={.foo}=bar")], { foo: { a: 1 } }), /non-primitive/);
+  });
+});
+
+describe("the Kubernetes provider the package needs", () => {
+  it("is the peer range's lowest version: every StatefulSet's waitFor needs RFC 9535 filters", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const peer: string = require("../../package.json").peerDependencies["@pulumi/kubernetes"];
+    assert.equal(peer, `^${MIN_KUBERNETES_PROVIDER}`);
   });
 });
