@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { deployedStack, e2e } from "./context";
 import { NO_RESIZE_PROVISIONER } from "./harness/kwok-stages";
-import { changes, E2EStack } from "./harness/pulumi";
+import { changes, drift, E2EStack } from "./harness/pulumi";
 import { waitFor } from "./harness/processes";
 import { e2eStackConfig, SECRETS, stackProgram } from "./stacks";
 
@@ -165,20 +165,21 @@ describe("day-2 on the real API server", function () {
       const { kubectl } = e2e().cp;
       await upTo(stack, (c) => (c.brokerAutoscaling.minReplicas = 5));
       const owned = await waitFor("the HPA scaling robustmq-broker to its new floor of 5", 180_000, async () => {
-        const s = await kubectl.get("statefulset", "robustmq-broker", NAMESPACE);
+        const s = JSON.parse(await kubectl.ok(["get", "statefulset", "robustmq-broker", "-n", NAMESPACE, "-o", "json", "--show-managed-fields"]));
         return s.spec.replicas === 5 && s.status.readyReplicas === 5 ? s : undefined;
       });
       const managers = (owned.metadata.managedFields ?? [])
         .filter((f: any) => JSON.stringify(f.fieldsV1 ?? {}).includes('"f:replicas"'))
         .map((f: any) => `${f.manager}${f.subresource ? `/${f.subresource}` : ""}`);
       const refresh = await stack.refresh();
-      const refreshed = changes(refresh.steps).map((s) => `${s.op} ${s.type.split(":").pop()}/${s.name}`);
+      const refreshed = Object.entries(drift(refresh)).map(([op, n]) => `${op} ${n}`);
       const preview = await stack.preview(stackProgram);
       assert.deepEqual(changes(preview.steps).map((s) => s.urn), [], "nothing planned after the refresh");
       await stack.up(stackProgram);
       const after = await kubectl.get("statefulset", "robustmq-broker", NAMESPACE);
       assert.equal(after.spec.replicas, 5, "the up left the autoscaler's count");
-      note(`brokerAutoscaling.minReplicas 3 -> 5: the HPA scaled robustmq-broker to 5 (spec.replicas managed by ${managers.join(", ")}); \`pulumi refresh\`: ${refreshed.length === 0 ? "no change" : refreshed.join(", ")}; the next preview planned nothing and \`up\` kept 5 brokers`);
+      assert.ok(managers.some((m: string) => m.endsWith("/scale")), `the autoscaler's write through the scale subresource owns spec.replicas: ${managers.join(", ")}`);
+      note(`brokerAutoscaling.minReplicas 3 -> 5: the HPA scaled robustmq-broker to 5 (spec.replicas managed by ${managers.join(", ")}); \`pulumi refresh\`: ${refreshed.length === 0 ? "no change" : refreshed.join(", ")} in the state; the next preview planned nothing and \`up\` kept 5 brokers`);
     });
   });
 

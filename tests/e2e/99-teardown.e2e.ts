@@ -19,7 +19,7 @@ describe("prod teardown", function () {
     }
     assert.match(error, /protected/);
     assert.equal((await e2e().cp.kubectl.list("statefulsets", NAMESPACE)).length, before);
-    const line = /error: [^\n]*protect[^\n]*/.exec(error)?.[0] ?? error.split("\n")[0];
+    const line = /error: [^\n]*protected[^\n]*/.exec(error)?.[0] ?? /[^\n]*protected[^\n]*/.exec(error)?.[0] ?? "";
     e2e().report.add("Stacks", `- **prod** destroy while protected: refused, nothing deleted: \`${line.trim()}\``);
   });
 

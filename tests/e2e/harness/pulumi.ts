@@ -206,6 +206,14 @@ export class E2EStack {
   }
 }
 
+/**
+ * What a refresh changed in the state: Pulumi counts a resource whose live object differs from
+ * its state as "update" (or "delete" when it is gone); every refresh step's own op is "refresh".
+ */
+export function drift(r: RunResult): Record<string, number> {
+  return Object.fromEntries(Object.entries(r.summary).filter(([op, n]) => op !== "same" && n > 0));
+}
+
 /** Steps that change something (what `pulumi preview` lists besides "same" and reads). */
 export function changes(steps: StepRecord[]): StepRecord[] {
   return steps.filter((s) => s.op !== "same" && s.op !== "read" && s.op !== "refresh");
