@@ -91,66 +91,87 @@ describe("other languages: the README's Python and Go programs through the compo
   });
 
   /**
-   * Up, state, live checks, destroy, cleanup; the comparison with TypeScript is asserted last, so a
-   * difference still leaves the namespace clean for the next language.
+   * retainVolumes (the default) keeps the namespace and the claims in it; the next program deploys
+   * into the same namespace, so the harness removes them, and the volumes they held. Returns how
+   * many volumes it deleted.
    */
-  async function exercise(language: string, ops: Exercise): Promise<void> {
+  async function clearNamespace(after: string): Promise<number> {
     const { kubectl } = e2e().cp;
-    const up = await ops.up();
-    const state = await ops.state();
-    const objects = state.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
-    const statefulSets = objects.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet").map((r) => (r.outputs as any).metadata.name as string);
-    assert.deepEqual(statefulSets.length, 3, `${language}: a split cluster has three StatefulSets`);
-    const live = await kubectl.list("statefulsets", NS);
-    assert.deepEqual(live.map((s) => s.metadata.name).sort(), [...statefulSets].sort(), `${language}: the StatefulSets in ${NS} are the program's`);
-    for (const s of live) {
-      assert.equal(s.status.readyReplicas, s.spec.replicas, `${language}: ${s.metadata.name} Ready`);
-    }
-    const mine = registered(state);
-    // Kept with the run's logs (a failed run keeps them): what was compared, and the raw state.
-    fs.writeFileSync(path.join(dir, `${language}-state.json`), JSON.stringify(state, null, 2));
-    fs.writeFileSync(path.join(dir, `${language}-registered.json`), JSON.stringify(Object.fromEntries(mine), null, 2));
-    const engine = state.filter(isEngineResource).map((r) => r.type);
-    let diffs: string[] = [];
-    if (reference === undefined) {
-      reference = { registered: mine, outputs: up.outputs };
-    } else {
-      diffs = differences(reference.registered, mine);
-      const a = JSON.stringify(reference.outputs);
-      const b = JSON.stringify(up.outputs);
-      if (a !== b) {
-        diffs.push(`stack outputs: ${b}, TypeScript's ${a}`);
-      }
-    }
-
-    const destroy = await ops.destroy();
-    assert.deepEqual((await ops.state()).map((r) => r.urn), [], `${language}: the state holds nothing after destroy`);
-    const kept: string[] = [];
-    for (const r of objects) {
-      const o = r.outputs as any;
-      const args = ["get", kubectlResource(o.apiVersion, o.kind), o.metadata.name, "--ignore-not-found", "-o", "name", ...(o.metadata.namespace ? ["-n", o.metadata.namespace] : [])];
-      const found = (await kubectl.ok(args)).trim() !== "";
-      if (r.retainOnDelete) {
-        kept.push(`${o.kind}/${o.metadata.name}`);
-      } else {
-        assert.equal(found, false, `${language}: ${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name} deleted by destroy`);
-      }
-    }
-    // retainVolumes (the default) keeps the namespace and the claims in it; the next program
-    // deploys into the same namespace, so the harness removes them, and the volumes they held.
     await kubectl.ok(["delete", "namespace", NS, "--ignore-not-found", "--wait=false"]);
-    await waitFor(`namespace ${NS} gone after ${language}'s destroy`, 180_000, async () => ((await kubectl.getOrUndefined("namespace", NS)) === undefined ? true : undefined));
+    await waitFor(`namespace ${NS} gone after ${after}`, 180_000, async () => ((await kubectl.getOrUndefined("namespace", NS)) === undefined ? true : undefined));
     const volumes = (await kubectl.list("persistentvolumes")).filter((v) => v.spec.claimRef?.namespace === NS).map((v) => v.metadata.name);
     if (volumes.length > 0) {
       await kubectl.ok(["delete", "persistentvolume", ...volumes, "--wait=false"]);
-      await waitFor(`the volumes of ${NS}'s claims gone`, 120_000, async () => ((await kubectl.list("persistentvolumes")).some((v) => volumes.includes(v.metadata.name)) ? undefined : true));
+      await waitFor(`the volumes of ${NS}'s claims gone after ${after}`, 120_000, async () => ((await kubectl.list("persistentvolumes")).some((v) => volumes.includes(v.metadata.name)) ? undefined : true));
     }
+    return volumes.length;
+  }
 
-    const equal = reference.registered === mine ? "(reference)" : diffs.length === 0 ? "yes" : `no (${diffs.length} differences)`;
-    rows.push([language, `${seconds(up.seconds)} (${counts(up.summary)})`, `${seconds(destroy.seconds)} (${counts(destroy.summary)})`, `${mine.size} (${engine.sort().join(", ")})`, equal]);
-    notes.push(`- ${language}: outputs ${JSON.stringify(up.outputs)}; kept after destroy by retainOnDelete: ${kept.join(", ") || "nothing"}; ${volumes.length} volumes of retained claims deleted with the namespace`);
-    if (diffs.length > 0) {
-      notes.push(`- ${language} differs from TypeScript:`, ...diffs.map((d) => `  - ${d}`));
+  /**
+   * Up, state, live checks, destroy, cleanup; the comparison with TypeScript is asserted last, so a
+   * difference still leaves the namespace clean for the next language, and so does a failure
+   * (destroyed then as far as the engine can).
+   */
+  async function exercise(language: string, ops: Exercise): Promise<void> {
+    const { kubectl } = e2e().cp;
+    let destroyed = false;
+    let diffs: string[] = [];
+    try {
+      const up = await ops.up();
+      const state = await ops.state();
+      const objects = state.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
+      const statefulSets = objects.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet").map((r) => (r.outputs as any).metadata.name as string);
+      assert.deepEqual(statefulSets.length, 3, `${language}: a split cluster has three StatefulSets`);
+      const live = await kubectl.list("statefulsets", NS);
+      assert.deepEqual(live.map((s) => s.metadata.name).sort(), [...statefulSets].sort(), `${language}: the StatefulSets in ${NS} are the program's`);
+      for (const s of live) {
+        assert.equal(s.status.readyReplicas, s.spec.replicas, `${language}: ${s.metadata.name} Ready`);
+      }
+      const mine = registered(state);
+      // Kept with the run's logs (a failed run keeps them): what was compared, and the raw state.
+      fs.writeFileSync(path.join(dir, `${language}-state.json`), JSON.stringify(state, null, 2));
+      fs.writeFileSync(path.join(dir, `${language}-registered.json`), JSON.stringify(Object.fromEntries(mine), null, 2));
+      const engine = state.filter(isEngineResource).map((r) => r.type);
+      if (reference === undefined) {
+        reference = { registered: mine, outputs: up.outputs };
+      } else {
+        diffs = differences(reference.registered, mine);
+        const a = JSON.stringify(reference.outputs);
+        const b = JSON.stringify(up.outputs);
+        if (a !== b) {
+          diffs.push(`stack outputs: ${b}, TypeScript's ${a}`);
+        }
+      }
+
+      const destroy = await ops.destroy();
+      destroyed = true;
+      assert.deepEqual((await ops.state()).map((r) => r.urn), [], `${language}: the state holds nothing after destroy`);
+      const kept = new Map<string, number>();
+      for (const r of objects) {
+        const o = r.outputs as any;
+        const args = ["get", kubectlResource(o.apiVersion, o.kind), o.metadata.name, "--ignore-not-found", "-o", "name", ...(o.metadata.namespace ? ["-n", o.metadata.namespace] : [])];
+        const found = (await kubectl.ok(args)).trim() !== "";
+        if (r.retainOnDelete) {
+          kept.set(o.kind, (kept.get(o.kind) ?? 0) + 1);
+        } else {
+          assert.equal(found, false, `${language}: ${o.kind} ${o.metadata.namespace ?? ""}/${o.metadata.name} deleted by destroy`);
+        }
+      }
+      const volumes = await clearNamespace(`${language}'s destroy`);
+
+      const equal = reference.registered === mine ? "(reference)" : diffs.length === 0 ? "yes" : `no (${diffs.length} differences)`;
+      rows.push([language, `${seconds(up.seconds)} (${counts(up.summary)})`, `${seconds(destroy.seconds)} (${counts(destroy.summary)})`, `${mine.size} (${engine.sort().join(", ")})`, equal]);
+      notes.push(`- ${language}: outputs ${JSON.stringify(up.outputs)}; kept after destroy by retainOnDelete: ${[...kept].map(([kind, n]) => `${n} ${kind}`).join(", ") || "nothing"}; ${volumes} volumes of retained claims deleted with the namespace`);
+      if (diffs.length > 0) {
+        notes.push(`- ${language} differs from TypeScript:`, ...diffs.map((d) => `  - ${d}`));
+      }
+    } catch (e) {
+      rows.push([language, "failed", "", "", ""]);
+      if (!destroyed) {
+        await ops.destroy().catch((d: Error) => notes.push(`- ${language}: the destroy after the failure failed too: ${d.message.split("\n")[0]}`));
+      }
+      await clearNamespace(`${language}'s failure`).catch(() => undefined);
+      throw e;
     }
     assert.deepEqual(diffs, [], `${language} registers what the TypeScript program registers`);
   }

@@ -24,6 +24,8 @@ export interface Registered {
 }
 
 export const MASKED = "<drawn anew per run: kept by ignoreChanges>";
+/** The one kind of resource whose ignoreChanges hold values drawn anew on every run (cluster/credentials.ts). */
+const DRAWN_PER_RUN = "kubernetes:core/v1:Secret";
 
 // How `pulumi stack export --show-secrets` writes a secret: the signature key and its plaintext,
 // JSON-encoded. Replaced by { [SECRET]: value } so paths reach inside and secretness still counts.
@@ -84,10 +86,9 @@ function maskPath(value: unknown, segments: string[]): void {
 
 /**
  * Every resource the program registered (not the engine's own), keyed by "type::name", secrets as
- * { "<secret>": value }. Masked:
- * the values under the resource's ignoreChanges paths (the component draws them in the program on
- * every run and the engine keeps the first), and `__defaults`, the provider's record of which
- * inputs it filled in itself.
+ * { "<secret>": value }. Masked: the credentials Secret's values under its ignoreChanges paths (the
+ * private values the component draws in the program on every run; the engine keeps the first),
+ * and `__defaults`, the provider's record of which inputs it filled in itself.
  */
 export function registered(resources: StateResource[]): Map<string, Registered> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
@@ -98,8 +99,12 @@ export function registered(resources: StateResource[]): Map<string, Registered> 
     }
     const inputs = unwrapSecrets(r.inputs ?? {}) as Record<string, unknown>;
     delete inputs.__defaults;
-    for (const p of r.ignoreChanges ?? []) {
-      maskPath(inputs, parsePath(p));
+    // Other resources' ignoreChanges (claim templates, autoscaled replicas) hold values the
+    // program sets the same way on every run: those are compared.
+    if (r.type === DRAWN_PER_RUN) {
+      for (const p of r.ignoreChanges ?? []) {
+        maskPath(inputs, parsePath(p));
+      }
     }
     const name = r.urn.split("::").pop() as string;
     const parentType = r.parent === undefined ? "" : (byUrn.get(r.parent)?.type ?? `(missing ${r.parent})`);

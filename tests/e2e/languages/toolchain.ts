@@ -5,7 +5,7 @@
 // scratch directory except the venv, which is cached beside the built tools under a key of what
 // went into it.
 import { createHash } from "crypto";
-import { execFile, execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { PulumiEnv } from "../harness/pulumi";
@@ -149,7 +149,9 @@ export interface RunnerResult {
 
 /**
  * One action of a language's inline-program runner (Python: run_inline.py, Go: the test binary),
- * with the harness's Pulumi environment; bounded, and its progress log quoted on failure.
+ * with the harness's Pulumi environment. The runner leads its own process group, so a runner that
+ * overruns `timeoutMs` is stopped with the CLI and plugins it started (SIGTERM, then SIGKILL);
+ * its progress log is quoted on failure.
  */
 export function runInline(
   p: PulumiEnv,
@@ -172,18 +174,45 @@ export function runInline(
     RMQ_E2E_LOG: log,
     RMQ_E2E_RESULT: result,
   };
+  const what = `${language} ${o.action} of stack ${o.stack}`;
   return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd: o.project, env, timeout: o.timeoutMs, killSignal: "SIGTERM", maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err !== null) {
-        const why = err.killed ? `did not finish within ${o.timeoutMs / 1000} s and was stopped` : `failed (exit ${err.code})`;
-        reject(new Error(`${language} ${o.action} of stack ${o.stack} ${why}:\n${(stderr + stdout).trim().split("\n").slice(-30).join("\n")}\nlast lines of ${log}:\n${tail(log, 30)}`));
-        return;
+    const child = spawn(command, args, { cwd: o.project, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const group = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-(child.pid as number), signal);
+      } catch {
+        // the group is gone
       }
-      if (!fs.existsSync(result)) {
-        reject(new Error(`${language} ${o.action} of stack ${o.stack} exited 0 without writing ${result}:\n${stdout}`));
-        return;
+    };
+    const onExit = () => group("SIGKILL");
+    process.on("exit", onExit);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      group("SIGTERM");
+      setTimeout(() => group("SIGKILL"), 10_000).unref();
+    }, o.timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      process.off("exit", onExit);
+      reject(new Error(`${what}: could not start ${command}: ${e.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      process.off("exit", onExit);
+      const last = () => `${output.trim().split("\n").slice(-30).join("\n")}\nlast lines of ${log}:\n${tail(log, 30)}`;
+      if (timedOut) {
+        reject(new Error(`${what} did not finish within ${o.timeoutMs / 1000} s and was stopped:\n${last()}`));
+      } else if (code !== 0) {
+        reject(new Error(`${what} failed (exit ${code ?? signal}):\n${last()}`));
+      } else if (!fs.existsSync(result)) {
+        reject(new Error(`${what} exited 0 without writing ${result}:\n${output}`));
+      } else {
+        resolve(JSON.parse(fs.readFileSync(result, "utf8")));
       }
-      resolve(JSON.parse(fs.readFileSync(result, "utf8")));
     });
   });
 }
