@@ -7,6 +7,7 @@ import { deployedStack, e2e } from "./context";
 import { NO_RESIZE_PROVISIONER } from "./harness/kwok-stages";
 import { changes, drift, E2EStack } from "./harness/pulumi";
 import { waitFor } from "./harness/processes";
+import { renderStack } from "../../offline/render";
 import { e2eStackConfig, SECRETS, stackProgram } from "./stacks";
 
 const NAMESPACE = "robustmq";
@@ -180,6 +181,34 @@ describe("day-2 on the real API server", function () {
       assert.equal(after.spec.replicas, 5, "the up left the autoscaler's count");
       assert.ok(managers.some((m: string) => m.endsWith("/scale")), `the autoscaler's write through the scale subresource owns spec.replicas: ${managers.join(", ")}`);
       note(`brokerAutoscaling.minReplicas 3 -> 5: the HPA scaled robustmq-broker to 5 (spec.replicas managed by ${managers.join(", ")}); \`pulumi refresh\`: ${refreshed.length === 0 ? "no change" : refreshed.join(", ")} in the state; the next preview planned nothing and \`up\` kept 5 brokers`);
+    });
+  });
+
+  describe("GitOps: the rendered autoscaled StatefulSet", () => {
+    it("has no spec.replicas, so Kubernetes starts it at 1 until the autoscaler's first sync raises it to the floor", async () => {
+      const { kubectl } = e2e().cp;
+      const ns = "e2e-gitops";
+      const { files } = await renderStack("prod");
+      const pick = (kind: string, name: string): Record<string, any> => {
+        const o = files.map((f) => f.object).find((x) => x.kind === kind && x.metadata.name === name);
+        assert.ok(o !== undefined, `rendered prod has ${kind}/${name}`);
+        return o;
+      };
+      const sts = pick("StatefulSet", "robustmq-broker");
+      const hpa = pick("HorizontalPodAutoscaler", "robustmq-broker");
+      assert.equal(sts.spec.replicas, undefined, "the render leaves the count to the autoscaler");
+      await kubectl.ok(["create", "namespace", ns]);
+      for (const o of [hpa, sts]) {
+        await kubectl.apply({ ...o, metadata: { ...o.metadata, namespace: ns } });
+      }
+      const start = Date.now();
+      const first = (await kubectl.get("statefulset", "robustmq-broker", ns)).spec.replicas;
+      const floor = hpa.spec.minReplicas;
+      await waitFor(`the HPA raising the rendered robustmq-broker to ${floor}`, 120_000, async () => ((await kubectl.get("statefulset", "robustmq-broker", ns)).spec.replicas === floor ? true : undefined), 250);
+      const seconds = Math.round((Date.now() - start) / 1000);
+      assert.equal(first, 1);
+      note(`rendered prod broker StatefulSet (no spec.replicas) and its HPA applied server-side: spec.replicas ${first} for ${seconds} s, then ${floor} (the autoscaler's first sync; Kubernetes defaults a missing count to 1)`);
+      await kubectl.ok(["delete", "namespace", ns, "--wait=false"]);
     });
   });
 
