@@ -109,6 +109,8 @@ export const STACK_CONFIG: readonly StackConfigKey[] = [
     description: "CIDRs allowed to reach a LoadBalancer client Service." },
   { key: "retainVolumes", kind: "boolean", to: arg("retainVolumes"),
     description: "Keep data volumes when the cluster is deleted or scaled in. Default true." },
+  { key: "metaScaleInGuard", kind: "boolean", to: arg("metaScaleInGuard"),
+    description: "Create the meta scale-in guard (a cluster-scoped ValidatingAdmissionPolicy and binding). Default true when the meta tier has more than one pod." },
   { key: "protect", kind: "boolean", to: { setting: "protect" }, default: false,
     description: "Protect the cluster's resources from deletion by pulumi destroy or a replacement. Default false." },
   { key: "storageClass", kind: "object", to: arg("storageClass"),

@@ -209,6 +209,16 @@ export interface RobustMQClusterArgs {
    * @default true
    */
   retainVolumes?: boolean;
+  /**
+   * The meta scale-in guard: a ValidatingAdmissionPolicy and its binding, both cluster-scoped,
+   * that make the API server refuse any change of the meta StatefulSet's count (`kubectl scale`
+   * included) that would stop a majority of its Raft voters at once. Creating them needs rights on
+   * cluster-scoped admissionregistration.k8s.io objects, which a namespace-scoped deployer lacks:
+   * turn it off there, and follow the scale-in procedure by hand. A one-pod meta tier has nothing
+   * to guard (its only scale-in is a full stop, which the guard allows).
+   * @default true when the meta tier (or the combined tier) has more than one pod, else false
+   */
+  metaScaleInGuard?: boolean;
   /** Kubernetes cluster DNS domain. @default "cluster.local" */
   clusterDomain?: string;
   /**

@@ -204,6 +204,8 @@ export interface ResolvedCluster extends ResolvedFeatures {
    * `retainVolumes` would keep nothing through a `pulumi destroy` (end-to-end run of staging).
    */
   keepNamespaceOnDelete: boolean;
+  /** The meta scale-in guard is registered (args.metaScaleInGuard, or its default). */
+  metaScaleInGuard: boolean;
   clusterName: string;
   topology: Topology;
   tiers: ResolvedTier[];

@@ -212,7 +212,7 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   addFeatures("config");
   // Before the meta StatefulSet exists, so that every later change of its count meets the guard.
   const metaTier = cluster.tiers.find(carriesMeta);
-  if (metaTier !== undefined) {
+  if (metaTier !== undefined && cluster.metaScaleInGuard) {
     const guard = names.metaScaleInGuard;
     registry.add("config", guard, "ValidatingAdmissionPolicy", (d) =>
       new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(guard, metaScaleInPolicyManifest(cluster, metaTier), opts(d)),

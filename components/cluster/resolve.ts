@@ -82,7 +82,7 @@ const ARG_FIELDS = [
   "namespace", "createNamespace", "clusterName", "topology", "combined", "meta", "broker", "engine",
   "protocols", "ports", "image", "imageBuild", "imagePullPolicy", "imagePullSecrets", "bootstrapGateImage", "security",
   "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
-  "logLevel", "extraConfig", "retainVolumes", "clusterDomain", "labels", "podLabels",
+  "logLevel", "extraConfig", "retainVolumes", "metaScaleInGuard", "clusterDomain", "labels", "podLabels",
   "storageClass", "ingress", "listenerTls", "networkPolicy", "monitoring",
 ] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
 
@@ -303,6 +303,7 @@ export function validateClusterArgs(name: string, argsIn: unknown): Problems {
     }
   }
   c.add(...validateBoolean("createNamespace", args.createNamespace), ...validateBoolean("retainVolumes", args.retainVolumes));
+  c.add(...validateBoolean("metaScaleInGuard", args.metaScaleInGuard));
 
   // Per tier, then what the tiers must hold together.
   let engines = 0;
@@ -455,6 +456,9 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
     namespace,
     createNamespace: args.createNamespace ?? true,
     keepNamespaceOnDelete: (args.createNamespace ?? true) && tiers.some((t) => t.volumeRetention.whenDeleted === "Retain"),
+    // A one-pod meta tier can only stop entirely, which the guard allows: it would guard nothing,
+    // and cost every deployer cluster-scoped rights.
+    metaScaleInGuard: args.metaScaleInGuard ?? meta.length > 1,
     clusterName: args.clusterName ?? name,
     topology,
     tiers,

@@ -46,12 +46,14 @@ describe("stacks: the exact resources each stack produces", () => {
     "kubernetes:core/v1:Secret": ["robustmq-credentials"],
     "kubernetes:core/v1:ConfigMap": ["robustmq-config"],
     "kubernetes:storage.k8s.io/v1:StorageClass": ["robustmq-storage-class"],
-    "kubernetes:networking.k8s.io/v1:Ingress": ["robustmq-ingress"],
-    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": ["robustmq-meta-scale-in"],
-    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": ["robustmq-meta-scale-in-binding"],
   };
   const split = {
     ...common,
+    // dev has none: on a plain kind cluster nothing would give it an address.
+    "kubernetes:networking.k8s.io/v1:Ingress": ["robustmq-ingress"],
+    // More than one meta pod: the meta scale-in guard (dev's one pod has nothing to guard).
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy": ["robustmq-meta-scale-in"],
+    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding": ["robustmq-meta-scale-in-binding"],
     "robustmq:index:RobustMQImage": ["robustmq-image"],
     "docker-build:index:Image": ["robustmq-image-amd64", "robustmq-image-arm64"],
     // staging and prod build a pinned main commit (gitSha): the "<version>-<sha7>" tag gets its own index.
@@ -135,11 +137,15 @@ describe("stacks: the exact resources each stack produces", () => {
     assert.equal(prodMeta.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
     assert.equal(podSpec(find(staging, "robustmq-meta")).topologySpreadConstraints[0].whenUnsatisfiable, "ScheduleAnyway");
     assert.equal(podSpec(find(dev, "robustmq-combined")).topologySpreadConstraints.length, 0);
-    // Exposure: ClusterIP + plain Ingress in dev, LoadBalancer + TLS Ingress elsewhere.
+    // Exposure: ClusterIP and no Ingress in dev, LoadBalancer + TLS Ingress elsewhere.
     assert.equal(find(dev, "robustmq-client").inputs.spec.type, "ClusterIP");
     assert.equal(find(prod, "robustmq-client").inputs.spec.type, "LoadBalancer");
     assert.deepEqual(find(prod, "robustmq-client").inputs.spec.loadBalancerSourceRanges, ["203.0.113.0/24"]);
-    assert.equal(find(dev, "robustmq-ingress").inputs.spec.tls, undefined);
+    // dev asks nothing of the cluster that plain kind lacks: no object waits for an address (no
+    // Ingress, no LoadBalancer), no custom resource, no admission policy (its one pod has no guard).
+    const devKinds = new Set(dev.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.type.split(":")[2]));
+    assert.deepEqual([...devKinds].filter((k) => !["Namespace", "Secret", "ConfigMap", "StorageClass", "Service", "StatefulSet", "PodDisruptionBudget", "PersistentVolumeClaimPatch"].includes(k)), []);
+    assert.equal(dev.resources.some((r) => r.type === "kubernetes:core/v1:Service" && r.inputs.spec.type === "LoadBalancer"), false);
     assert.equal(find(staging, "robustmq-ingress").inputs.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-staging");
     assert.ok(find(prod, "robustmq-ingress").inputs.spec.tls[0].secretName);
     // Network policy and listener TLS only where asked.

@@ -69,6 +69,7 @@ const SAMPLES: Record<string, { value: unknown; with?: Record<string, unknown> }
   serviceAnnotations: { value: { "example.com/sample": "yes" } },
   loadBalancerSourceRanges: { value: ["10.0.0.0/8"], with: { serviceType: "LoadBalancer" } },
   retainVolumes: { value: false },
+  metaScaleInGuard: { value: false },
   protect: { value: true },
   storageClass: { value: { preset: "local-path", reclaimPolicy: "Delete" } },
   ingress: { value: { host: "mq.sample.example.com", ingressClassName: "nginx" } },

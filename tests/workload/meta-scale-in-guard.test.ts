@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import { RobustMQCluster } from "../../components";
 import { META_SCALE_IN_MESSAGE, META_SCALE_IN_RULE, META_SCALE_IN_VARIABLES } from "../../components/workload/meta-scale-in-guard";
 import { runWithMocks } from "../../offline/mock-runtime";
+import { problemsOf } from "../problems";
 import { validateManifest } from "../schema";
 
 type Cel = typeof import("@marcbachmann/cel-js");
@@ -50,7 +51,7 @@ describe("meta scale-in guard (ValidatingAdmissionPolicy)", () => {
 
   it("matches the meta StatefulSet and its scale subresource, in its namespace only, and validates against the API schema", async () => {
     for (const topology of ["split", "combined"] as const) {
-      const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", { topology, namespace: "mq" }));
+      const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", { topology, namespace: "mq", ...(topology === "combined" ? { combined: { replicas: 3 } } : {}) }));
       const policy = resources.find((r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy")!;
       const binding = resources.find((r) => r.type === "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")!;
       validateManifest(policy.inputs);
@@ -68,5 +69,20 @@ describe("meta scale-in guard (ValidatingAdmissionPolicy)", () => {
       assert.equal(evaluate(policy.inputs.spec.matchConditions[0].expression, request("mq", "rmq-broker")), false);
       assert.equal(evaluate(policy.inputs.spec.matchConditions[0].expression, request("other", sts)), false);
     }
+  });
+
+  it("is there by default where it guards something (more than one meta pod), and is an option", async () => {
+    const guards = async (args: ConstructorParameters<typeof RobustMQCluster>[1]) => {
+      const { resources } = await runWithMocks(() => new RobustMQCluster("rmq", args));
+      return resources.filter((r) => r.type.startsWith("kubernetes:admissionregistration.k8s.io/v1:")).map((r) => r.name).sort();
+    };
+    const both = ["rmq-meta-scale-in", "rmq-meta-scale-in-binding"];
+    assert.deepEqual(await guards({}), [], "one combined pod: nothing to guard, no cluster-scoped policy");
+    assert.deepEqual(await guards({ combined: { replicas: 3 } }), both);
+    assert.deepEqual(await guards({ topology: "split" }), both);
+    assert.deepEqual(await guards({ topology: "split", meta: { replicas: 1 } }), []);
+    assert.deepEqual(await guards({ topology: "split", metaScaleInGuard: false }), [], "a namespace-scoped deployer turns it off");
+    assert.deepEqual(await guards({ metaScaleInGuard: true }), both, "asked for, even on one pod");
+    assert.deepEqual(problemsOf({ metaScaleInGuard: "yes" as unknown as boolean }), ["metaScaleInGuard: must be true or false, got \"yes\""]);
   });
 });
