@@ -67,6 +67,14 @@ for (const name of STACKS) {
       const pods = await kubectl.list("pods", NAMESPACE);
       assert.ok(pods.length > 0 && pods.every((p) => p.status.phase === "Running"));
       row.pods = String(pods.length);
+      if (name === "dev") {
+        // The README's kind path: dev's up owes nothing to this harness's stand-ins for a load
+        // balancer or an ingress controller, which plain kind does not have.
+        const services = await kubectl.list("services", NAMESPACE);
+        assert.deepEqual(services.filter((s) => s.spec.type === "LoadBalancer").map((s) => s.metadata.name), []);
+        assert.deepEqual(await kubectl.list("ingresses", NAMESPACE), []);
+        row["what plain kind lacks"] = "none used (no LoadBalancer, no Ingress)";
+      }
     });
 
     it("a second preview plans no change", async () => {
