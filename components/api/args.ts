@@ -14,9 +14,9 @@ export { PortArgs };
 
 /** CPU and memory of a container, as Kubernetes quantities. */
 export interface ResourceAmounts {
-  /** CPU, e.g. "500m" or "2". */
+  /** CPU, e.g. "500m" or "2". @default the tier's (requests 500m; no CPU limit) */
   cpu?: string;
-  /** Memory, e.g. "1Gi". */
+  /** Memory, e.g. "1Gi". @default the tier's (requests 1Gi, limit 2Gi) */
   memory?: string;
 }
 
@@ -45,15 +45,15 @@ export type TaintEffect = (typeof TaintEffect)[keyof typeof TaintEffect];
 
 /** A Kubernetes toleration: lets the tier's pods onto nodes with a matching taint. */
 export interface Toleration {
-  /** Taint key; empty with operator "Exists" matches every taint. */
+  /** Taint key; empty with operator "Exists" matches every taint. @default "" */
   key?: string;
   /** How key and value are matched. @default "Equal" */
   operator?: TolerationOperator;
-  /** Taint value; must be empty with operator "Exists". */
+  /** Taint value; must be empty with operator "Exists". @default "" */
   value?: string;
-  /** Effect to match; empty matches every effect. */
+  /** Effect to match; empty matches every effect. @default every effect */
   effect?: TaintEffect;
-  /** NoExecute only: seconds the pod stays bound after the taint appears. */
+  /** NoExecute only: seconds the pod stays bound after the taint appears. @default forever */
   tolerationSeconds?: number;
 }
 
@@ -72,7 +72,7 @@ export interface TierArgs {
   storageSize?: string;
   /** StorageClass of this tier's volumes; wins over the storageClass argument. @default the storageClass argument's class, else the cluster default */
   storageClassName?: string;
-  /** Requests and limits of the RobustMQ container. */
+  /** Requests and limits of the RobustMQ container. @default requests 500m CPU and 1Gi memory, memory limit 2Gi, on every tier */
   resources?: TierResources;
   /** Spread of pods over nodes. @default "soft" */
   hostSpread?: HostSpread;

@@ -8,9 +8,9 @@ import { AzureDiskSku, CertManagerMode, GcePdType, IngressController, IssuerKind
  * `existingClassName` (an existing class is used, nothing is created).
  */
 export interface StorageClassArgs {
-  /** Create a class from a preset. Refused together with existingClassName. */
+  /** Create a class from a preset. Refused together with existingClassName. @default none */
   preset?: StoragePreset;
-  /** Use this existing StorageClass; refused together with `preset`. */
+  /** Use this existing StorageClass; refused together with `preset`. @default none */
   existingClassName?: string;
   /** Name of the created class (StorageClasses are cluster-wide). @default "<cluster>-<preset>" */
   name?: string;
@@ -26,7 +26,7 @@ export interface StorageClassArgs {
   diskType?: GcePdType;
   /** azure-disk: SKU. @default "Premium_LRS" */
   skuName?: AzureDiskSku;
-  /** custom: the CSI provisioner (required with preset "custom"). */
+  /** custom: the CSI provisioner (required with preset "custom"). @default none */
   provisioner?: string;
   /** custom: the provisioner's parameters. @default none */
   parameters?: Record<string, string>;
@@ -53,9 +53,9 @@ export interface IngressCertManagerArgs extends CertManagerIssuerArgs {
 
 /** TLS of the Ingress host: an existing kubernetes.io/tls Secret, or cert-manager. */
 export interface IngressTlsArgs {
-  /** Existing Secret of type kubernetes.io/tls (keys tls.crt and tls.key) in the cluster's namespace. */
+  /** Existing Secret of type kubernetes.io/tls (keys tls.crt and tls.key) in the cluster's namespace. Refused together with certManager. @default none */
   secretName?: string;
-  /** Have cert-manager issue the certificate into "<cluster>-ingress-tls". */
+  /** Have cert-manager issue the certificate into "<cluster>-ingress-tls". @default none */
   certManager?: IngressCertManagerArgs;
 }
 
@@ -96,17 +96,17 @@ export interface ListenerCertManagerArgs extends CertManagerIssuerArgs {
 
 /** TLS certificate of the broker listeners: an existing kubernetes.io/tls Secret, or cert-manager. */
 export interface ListenerTlsArgs {
-  /** Existing Secret of type kubernetes.io/tls (keys tls.crt and tls.key) in the cluster's namespace. */
+  /** Existing Secret of type kubernetes.io/tls (keys tls.crt and tls.key) in the cluster's namespace. Refused together with certManager. @default none */
   secretName?: string;
-  /** Have cert-manager issue the certificate into "<cluster>-listener-tls". */
+  /** Have cert-manager issue the certificate into "<cluster>-listener-tls". @default none */
   certManager?: ListenerCertManagerArgs;
 }
 
 /** Where connections may come from (or go to). Both lists together are a union. */
 export interface PeerArgs {
-  /** Address ranges (ipBlock), e.g. an office range or the load balancer's subnets. */
+  /** Address ranges (ipBlock), e.g. an office range or the load balancer's subnets. @default none */
   cidrs?: string[];
-  /** Namespaces whose pods may connect, matched by their kubernetes.io/metadata.name label. */
+  /** Namespaces whose pods may connect, matched by their kubernetes.io/metadata.name label. @default none */
   namespaces?: string[];
 }
 
@@ -119,9 +119,9 @@ export interface EgressArgs {
    * @default port 53 to any destination, which also covers NodeLocal DNSCache
    */
   dnsNamespace?: string;
-  /** Extra destinations (all ports), e.g. connector targets or an external auth backend. */
+  /** Extra destinations (all ports), e.g. connector targets or an external auth backend. @default none */
   cidrs?: string[];
-  /** Extra destination namespaces (all ports). */
+  /** Extra destination namespaces (all ports). @default none */
   namespaces?: string[];
 }
 

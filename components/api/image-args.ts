@@ -86,8 +86,8 @@ export interface RobustMQImageArgs {
 
 /** sha256 of upstream's release tarball, per architecture. */
 export interface ReleaseChecksums {
-  /** robustmq-<version>-linux-amd64.tar.gz */
+  /** robustmq-<version>-linux-amd64.tar.gz. @default none (required when amd64 is built from a release) */
   amd64?: string;
-  /** robustmq-<version>-linux-arm64.tar.gz */
+  /** robustmq-<version>-linux-arm64.tar.gz. @default none (required when arm64 is built from a release) */
   arm64?: string;
 }
