@@ -7,6 +7,8 @@ import { MOCK_RANDOM_PREFIX } from "../../offline/mock-runtime";
 import { applyCommands, CLAIMS_DIR, leaveCountsToAutoscalers, NOTES_FILE, orderPrefixes, renderStack, SECRET_PLACEHOLDER, SECRET_SCRIPT, writeRendered } from "../../offline/render";
 import { validateManifest } from "../schema";
 import { BUILT_IMAGE, renderOptions } from "./render-options";
+import { CREDENTIALS } from "../../components/rmq/credentials";
+import { credentialEnvVar } from "../../offline/secret-script";
 
 
 describe("render", () => {
@@ -156,6 +158,10 @@ describe("render", () => {
     const shown = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n")).map((l) => l.replace(/\s+#.*$/, "").trim());
     const expected = ["npm run render -- dev", ...applyCommands("rendered/dev", await renderStack("dev"))];
     assert.deepEqual(shown.filter((c) => expected.includes(c)), expected);
+    // The variables create-secret.sh reads, as README names them.
+    for (const spec of CREDENTIALS) {
+      assert.ok(readme.includes(`\`${credentialEnvVar(spec)}\``), credentialEnvVar(spec));
+    }
   });
 
   it("order prefixes sort in apply order at any count (at least 2 digits)", () => {
