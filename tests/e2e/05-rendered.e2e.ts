@@ -63,7 +63,7 @@ function secretKeysRead(statefulSets: any[]): Array<{ where: string; secret: str
   return out;
 }
 
-for (const stack of ["dev", "staging"]) {
+for (const stack of ["dev", "staging", "prod"]) {
   describe(`rendered ${stack}: README's commands on the real control plane`, function () {
     this.timeout(10 * 60 * 1000);
     const name = `rendered-${stack}`;
