@@ -5,7 +5,10 @@ import * as path from "path";
 import YAML from "yaml";
 import { deployStack } from "../stacks/program";
 import { CONFIG_NAMESPACE } from "../stacks/config";
+import { PATCH_FORCE_ANNOTATION, SKIP_AWAIT_ANNOTATION } from "../components/workload/volumes";
 import { Registered, runWithMocks } from "./mock-runtime";
+import { prerequisites, Prerequisites, prerequisitesText } from "./prerequisites";
+import { secretScript } from "./secret-script";
 
 export const ROOT = path.resolve(__dirname, "..");
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -91,42 +94,132 @@ function plain(value: unknown, where: string): unknown {
 }
 
 export interface RenderedFile {
+  /** Path inside the output directory: `<order>-<kind>-<name>.yaml`, or under CLAIMS_DIR. */
   file: string;
   object: Record<string, any>;
 }
 
+/**
+ * Claim patches go to their own directory, applied in a second command after the StatefulSets:
+ * `kubectl apply --server-side --force-conflicts` takes the size the StatefulSet controller owns,
+ * which is what the Pulumi patch does with pulumi.com/patchForce (workload/volumes.ts).
+ */
+export const CLAIMS_DIR = "claims";
+export const SECRET_SCRIPT = "create-secret.sh";
+export const NOTES_FILE = "README.md";
+
+export interface RenderOptions {
+  /** Directory of Pulumi.<stack>.yaml (the project's stacks/ by default). */
+  stackDir?: string;
+  /**
+   * The image the pods run, `<ref>@sha256:<digest>`, in place of the stack's imageBuild (a render
+   * builds nothing) or its image.
+   */
+  image?: string;
+}
+
 export interface RenderResult {
+  stack: string;
+  /** Objects applied first, in order. */
   files: RenderedFile[];
-  /** Secrets left out of the output, for the notes file. */
-  secrets: Array<{ name: string; namespace: string; keys: string[] }>;
+  /** Claim patches, applied after the StatefulSets created the claims. */
+  claims: RenderedFile[];
+  /** Secrets left out of the output, for the script and the notes. */
+  secrets: Array<{ name: string; namespace: string; keys: string[]; metadata: Record<string, unknown>; type?: string }>;
+  prerequisites: Prerequisites;
   resources: Registered[];
 }
 
-export async function renderStack(stack: string, stackDir?: string): Promise<RenderResult> {
-  const { config, secretKeys } = loadStackConfig(stack, stackDir);
-  const { resources, result } = await runWithMocks(() => deployStack(), { config, secretKeys, stack });
-  const order = new Map(result.cluster.plan.map((p, i) => [p.name, i]));
+/** Order prefixes padded to the width of the count (at least 2 digits), so names sort in apply order. */
+export function orderPrefixes(count: number): string[] {
+  const width = Math.max(2, String(Math.max(count - 1, 0)).length);
+  return Array.from({ length: count }, (_, i) => String(i).padStart(width, "0"));
+}
+
+const IMAGE_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+
+/**
+ * A stack that builds its image would render a stand-in digest (the mock runtime builds nothing)
+ * that no registry holds: pods stuck in ImagePullBackOff, or worse, a digest someone trusts. So
+ * the render refuses it unless told the image that was built and pushed.
+ */
+function withImage(stack: string, config: Record<string, string>, image: string | undefined): Record<string, string> {
+  const buildKey = `${CONFIG_NAMESPACE}:imageBuild`;
+  if (image !== undefined) {
+    if (!IMAGE_BY_DIGEST.test(image)) {
+      throw new Error(`--image ${image}: give the image by digest, <ref>@sha256:<64 hex digits>`);
+    }
+    const out: Record<string, string> = { ...config, [`${CONFIG_NAMESPACE}:image`]: image };
+    delete out[buildKey];
+    return out;
+  }
+  if (config[buildKey] !== undefined) {
+    const build = JSON.parse(config[buildKey]);
+    const repo = [build.registry?.address, build.repository].filter(Boolean).join("/") || "<registry>/<repository>";
+    throw new Error(
+      `stack "${stack}" builds its image (${CONFIG_NAMESPACE}:imageBuild), which a render cannot do, and a stand-in digest would name an image no registry holds. ` +
+        `Build and push it (\`pulumi up\` does, or docker buildx with docker/Dockerfile), then render with its digest: npm run render -- ${stack} --image ${repo}@sha256:<digest>`,
+    );
+  }
+  return config;
+}
+
+/**
+ * Evaluates a stack's program under the mock runtime: every resource it registers, a built image
+ * with a stand-in digest (mock-runtime.ts). For tests of the program; output goes through renderStack.
+ */
+export async function evaluateStack(stack: string, options: RenderOptions = {}, config?: Record<string, string>) {
+  const loaded = loadStackConfig(stack, options.stackDir);
+  return runWithMocks(() => deployStack(), { config: config ?? loaded.config, secretKeys: loaded.secretKeys, stack });
+}
+
+export async function renderStack(stack: string, options: RenderOptions = {}): Promise<RenderResult> {
+  const config = withImage(stack, loadStackConfig(stack, options.stackDir).config, options.image);
+  const { resources, result } = await evaluateStack(stack, options, config);
+  const plan = new Map(result.cluster.plan.map((p, i) => [p.name, { index: i, feature: p.feature }]));
   const kube = resources.filter((r) => r.type.startsWith("kubernetes:"));
-  const missing = kube.filter((r) => !order.has(r.name)).map((r) => r.name);
+  const missing = kube.filter((r) => !plan.has(r.name)).map((r) => r.name);
   if (missing.length > 0) {
     throw new Error(`objects registered outside the apply order: ${missing.join(", ")}`);
   }
-  kube.sort((a, b) => (order.get(a.name) as number) - (order.get(b.name) as number));
-  const files: RenderedFile[] = [];
+  kube.sort((a, b) => plan.get(a.name)!.index - plan.get(b.name)!.index);
+  const main: Array<{ object: Record<string, any>; feature?: string }> = [];
+  const patches: Array<Record<string, any>> = [];
   const secrets: RenderResult["secrets"] = [];
   for (const r of kube) {
     if (r.inputs.kind === "Secret") {
       const keysOf = (d: Record<string, any> | undefined) => (d === undefined ? [] : Object.keys(SECRET_SIG_KEY in d ? d.value : d));
       const keys = [...keysOf(r.inputs.stringData), ...keysOf(r.inputs.data)];
-      secrets.push({ name: r.inputs.metadata.name, namespace: r.inputs.metadata.namespace, keys });
+      const { name, namespace, ...metadata } = plain(r.inputs.metadata, `${r.name}.metadata`) as Record<string, any>;
+      secrets.push({ name, namespace, keys, metadata, type: r.inputs.type });
       continue;
     }
     const object = plain(r.inputs, r.name) as Record<string, any>;
-    const seq = String(files.length).padStart(2, "0");
-    files.push({ file: `${seq}-${String(object.kind).toLowerCase()}-${object.metadata.name}.yaml`, object });
+    if (r.type.endsWith(":PersistentVolumeClaimPatch")) {
+      // Pulumi's instructions for its own patch; the second apply command says the same.
+      const annotations = { ...object.metadata.annotations };
+      delete annotations[PATCH_FORCE_ANNOTATION];
+      delete annotations[SKIP_AWAIT_ANNOTATION];
+      object.metadata = { ...object.metadata, annotations };
+      if (Object.keys(annotations).length === 0) delete object.metadata.annotations;
+      patches.push(object);
+    } else {
+      main.push({ object, feature: plan.get(r.name)!.feature });
+    }
   }
-  leaveCountsToAutoscalers(files.map((f) => f.object));
-  return { files, secrets, resources };
+  leaveCountsToAutoscalers(main.map((m) => m.object));
+  const named = (objects: Array<Record<string, any>>, dir?: string) => {
+    const prefixes = orderPrefixes(objects.length);
+    return objects.map((object, i) => ({ file: path.posix.join(dir ?? "", `${prefixes[i]}-${String(object.kind).toLowerCase()}-${object.metadata.name}.yaml`), object }));
+  };
+  return {
+    stack,
+    files: named(main.map((m) => m.object)),
+    claims: named(patches, CLAIMS_DIR),
+    secrets,
+    prerequisites: prerequisites([...main, ...patches.map((object) => ({ object }))]),
+    resources,
+  };
 }
 
 /**
@@ -147,29 +240,59 @@ export function leaveCountsToAutoscalers(objects: Array<Record<string, any>>): v
   }
 }
 
-export function secretsNote(stack: string, secrets: RenderResult["secrets"]): string {
+/** The commands that apply a rendered directory, in order (README.md's "Five-minute start" shows the same). */
+export function applyCommands(dir: string, result: Pick<RenderResult, "secrets" | "claims">): string[] {
+  return [
+    ...(result.secrets.length === 0 ? [] : [`bash ${dir}/${SECRET_SCRIPT}`]),
+    `kubectl apply --server-side -f ${dir}/`,
+    ...(result.claims.length === 0 ? [] : [`kubectl apply --server-side --force-conflicts -f ${dir}/${CLAIMS_DIR}/`]),
+  ];
+}
+
+export function notes(result: RenderResult, dir: string): string {
   const lines = [
-    `# Secrets of stack "${stack}" (not rendered)`,
+    `# Stack "${result.stack}", rendered`,
     "",
-    "No secret value is ever written here. `pulumi up` creates these Secrets itself; to apply this",
-    "directory without Pulumi (GitOps), create them first, e.g. with sealed-secrets or external-secrets.",
-    "Keys ending in `.toml` hold the same value as a TOML string literal, quotes included",
-    '(`"s3cret"`): RobustMQ splices env overrides into its config as raw TOML.',
+    "Apply, in this order:",
+    "",
+    "```sh",
+    ...applyCommands(dir, result),
+    "```",
     "",
   ];
-  for (const s of secrets) {
-    lines.push(`## ${s.namespace}/${s.name}`, "", ...s.keys.map((k) => `- \`${k}\``), "");
+  if (result.secrets.length > 0) {
+    lines.push(
+      `1. \`${SECRET_SCRIPT}\` creates the namespace and the credentials Secret, which is not rendered: no secret value is ever`,
+      "   written to disk. It draws each value or reads it from the environment (see its header), and",
+      "   leaves an existing Secret as it is. Or create the Secret yourself (sealed-secrets,",
+      "   external-secrets) with these keys; `.toml` keys hold the value as a TOML string literal,",
+      '   quotes included (`"s3cret"`): RobustMQ splices env overrides into its config as raw TOML.',
+      ...result.secrets.map((s) => `   ${s.namespace}/${s.name}: ${s.keys.map((k) => `\`${k}\``).join(", ")}.`),
+    );
   }
+  lines.push("2. Every object, server-side (one object per file, named in apply order).");
+  if (result.claims.length > 0) {
+    lines.push(
+      `3. \`${CLAIMS_DIR}/\`: each pod's data claim at the stack's size, after the StatefulSets created them; the`,
+      "   StatefulSet controller owns the size, hence `--force-conflicts` (README, \"Growing volumes\").",
+    );
+  }
+  lines.push("", "## Prerequisites", "", ...prerequisitesText(result.prerequisites), "");
   return lines.join("\n");
 }
 
-export async function writeRendered(stack: string, outDir = path.join(ROOT, "rendered", stack), stackDir?: string): Promise<RenderResult> {
-  const result = await renderStack(stack, stackDir);
+export async function writeRendered(stack: string, outDir = path.join(ROOT, "rendered", stack), options: RenderOptions = {}): Promise<RenderResult> {
+  const result = await renderStack(stack, options);
   fs.rmSync(outDir, { recursive: true, force: true });
-  fs.mkdirSync(outDir, { recursive: true });
-  for (const f of result.files) {
+  fs.mkdirSync(path.join(outDir, CLAIMS_DIR), { recursive: true });
+  for (const f of [...result.files, ...result.claims]) {
     fs.writeFileSync(path.join(outDir, f.file), YAML.stringify(f.object, { lineWidth: 0 }));
   }
-  fs.writeFileSync(path.join(outDir, "SECRETS.md"), secretsNote(stack, result.secrets));
+  for (const s of result.secrets) {
+    const namespaceFile = result.files.find((f) => f.object.kind === "Namespace" && f.object.metadata.name === s.namespace)?.file;
+    fs.writeFileSync(path.join(outDir, SECRET_SCRIPT), secretScript({ stack, ...s, namespaceFile }), { mode: 0o755 });
+  }
+  const shown = path.relative(process.cwd(), outDir) || ".";
+  fs.writeFileSync(path.join(outDir, NOTES_FILE), notes(result, shown.startsWith("..") ? outDir : shown));
   return result;
 }

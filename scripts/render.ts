@@ -1,19 +1,26 @@
-// npm run render -- <stack>: writes the manifests of a stack to rendered/<stack>/.
+// npm run render -- <stack> [--image <ref>@sha256:<digest>]: writes the manifests of a stack to
+// rendered/<stack>/, with the script that creates its Secret, its claim patches in claims/ and a
+// README.md with the apply commands and the prerequisites, which it also prints.
 import * as path from "path";
-import { ROOT, writeRendered } from "../offline/render";
+import { parseArgs } from "util";
+import { applyCommands, ROOT, writeRendered } from "../offline/render";
+import { prerequisitesText } from "../offline/prerequisites";
 
 async function main(): Promise<void> {
-  const stack = process.argv[2];
-  if (!stack) {
-    console.error("usage: npm run render -- <stack>   (e.g. dev, staging, prod)");
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { image: { type: "string" } } });
+  const stack = positionals[0];
+  if (!stack || positionals.length > 1) {
+    console.error("usage: npm run render -- <stack> [--image <ref>@sha256:<digest>]   (stacks: dev, staging, prod; --image is needed by stacks that build their image)");
     process.exit(2);
   }
   const out = path.join(ROOT, "rendered", stack);
-  const result = await writeRendered(stack, out);
-  for (const f of result.files) {
-    console.log(`  ${path.relative(ROOT, path.join(out, f.file))}`);
-  }
-  console.log(`${result.files.length} objects written to ${path.relative(ROOT, out)}/ (Secrets listed in SECRETS.md, values never written)`);
+  const result = await writeRendered(stack, out, { image: values.image });
+  const dir = path.relative(process.cwd(), out) || ".";
+  console.log(`${result.files.length} objects and ${result.claims.length} claim patches written to ${dir}/ (no secret value written; see ${dir}/README.md)`);
+  console.log("\nPrerequisites:");
+  console.log(prerequisitesText(result.prerequisites).join("\n"));
+  console.log("\nApply, in this order:");
+  console.log(applyCommands(dir, result).map((c) => `  ${c}`).join("\n"));
 }
 
 main().catch((err) => {

@@ -39,6 +39,11 @@ export interface PlanEntry {
   kind: string;
   /** Logical names of the resources it depends on. */
   dependsOn: string[];
+  /**
+   * The argument of the optional feature that adds it (`monitoring`, `broker.autoscaling`), so a
+   * render can say which setting needs which CRD; absent for the cluster's own objects.
+   */
+  feature?: string;
 }
 
 /** What an optional feature adds to one tier's pods and server.toml. */

@@ -152,18 +152,18 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   const featureResources = [
     ...FEATURES.flatMap((f) => {
       const resolved = cluster[f.arg];
-      return resolved === undefined ? [] : f.resources(cluster, resolved as never);
+      return resolved === undefined ? [] : f.resources(cluster, resolved as never).map((r) => ({ ...r, feature: f.arg as string }));
     }),
     ...cluster.tiers.flatMap((tier) =>
       TIER_FEATURES.flatMap((f) => {
         const resolved = tier[f.arg];
-        return resolved === undefined ? [] : f.resources(cluster, tier, resolved as never);
+        return resolved === undefined ? [] : f.resources(cluster, tier, resolved as never).map((r) => ({ ...r, feature: `${tier.name}.${f.arg}` }));
       }),
     ),
   ];
   const addFeatures = (phase: string) => {
     for (const r of featureResources.filter((f) => f.phase === phase)) {
-      registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)));
+      registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)), r.feature);
     }
   };
 

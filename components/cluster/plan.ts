@@ -16,8 +16,8 @@ export class PhasedRegistry {
    * earlier phase than one already used is a programming error, since its dependents would
    * already have been created without it.
    */
-  add<T extends pulumi.Resource>(phase: Phase, name: string, kind: string, create: (dependsOn: pulumi.Resource[]) => T): T {
-    return this.record(phase, name, kind, create);
+  add<T extends pulumi.Resource>(phase: Phase, name: string, kind: string, create: (dependsOn: pulumi.Resource[]) => T, feature?: string): T {
+    return this.record(phase, name, kind, create, feature);
   }
 
   /**
@@ -28,7 +28,7 @@ export class PhasedRegistry {
     this.record(phase, name, kind, () => resource);
   }
 
-  private record<T extends pulumi.Resource>(phase: Phase, name: string, kind: string, create: (dependsOn: pulumi.Resource[]) => T): T {
+  private record<T extends pulumi.Resource>(phase: Phase, name: string, kind: string, create: (dependsOn: pulumi.Resource[]) => T, feature?: string): T {
     const index = PHASES.indexOf(phase);
     if (this.plan.some((p) => p.name === name)) {
       throw new Error(`resource name "${name}" is already in the apply order; names must be unique`);
@@ -41,7 +41,7 @@ export class PhasedRegistry {
     const earlierNames = this.plan.filter((p) => PHASES.indexOf(p.phase) < index).map((p) => p.name);
     const resource = create(earlier.map((r) => r.resource));
     this.registered.push({ phase, resource });
-    this.plan.push({ phase, name, kind, dependsOn: earlierNames });
+    this.plan.push({ phase, name, kind, dependsOn: earlierNames, ...(feature === undefined ? {} : { feature }) });
     return resource;
   }
 }

@@ -10,7 +10,7 @@ import { CONTAINER_NAME } from "../../components/workload/statefulset";
 import { PHASES } from "../../components/cluster/plan";
 import { quorum } from "../../components/rmq/topology";
 import { MOCK_RANDOM_PREFIX, Registered, runWithMocks, valueOf } from "../../offline/mock-runtime";
-import { renderStack } from "../../offline/render";
+import { evaluateStack } from "../../offline/render";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 
@@ -102,7 +102,7 @@ describe("stacks: the exact resources each stack produces", () => {
 
   for (const stack of ["dev", "staging", "prod"]) {
     it(stack, async () => {
-      const { resources } = await renderStack(stack);
+      const { resources } = await evaluateStack(stack);
       assert.deepEqual(byType(resources), expected[stack]);
       for (const sts of resources.filter((r) => r.type === STS)) {
         assert.equal(sts.inputs.spec.replicas, replicas[stack][sts.name], sts.name);
@@ -111,9 +111,9 @@ describe("stacks: the exact resources each stack produces", () => {
   }
 
   it("differ the way environments do", async () => {
-    const dev = await renderStack("dev");
-    const staging = await renderStack("staging");
-    const prod = await renderStack("prod");
+    const dev = await evaluateStack("dev");
+    const staging = await evaluateStack("staging");
+    const prod = await evaluateStack("prod");
     const find = (r: typeof dev, name: string) => r.resources.find((x) => x.name === name)!;
     const claim = (s: Registered) => s.inputs.spec.volumeClaimTemplates[0].spec;
     // Sizes and retention: dev small and disposable, prod large and kept.

@@ -8,6 +8,7 @@ import { NO_RESIZE_PROVISIONER } from "./harness/kwok-stages";
 import { changes, drift, E2EStack } from "./harness/pulumi";
 import { waitFor } from "./harness/processes";
 import { renderStack } from "../../offline/render";
+import { renderOptions } from "../offline/render-options";
 import { e2eStackConfig, SECRETS, stackProgram } from "./stacks";
 
 const NAMESPACE = "robustmq";
@@ -188,7 +189,7 @@ describe("day-2 on the real API server", function () {
     it("has no spec.replicas, so Kubernetes starts it at 1 until the autoscaler's first sync raises it to the floor", async () => {
       const { kubectl } = e2e().cp;
       const ns = "e2e-gitops";
-      const { files } = await renderStack("prod");
+      const { files } = await renderStack("prod", renderOptions("prod"));
       const pick = (kind: string, name: string): Record<string, any> => {
         const o = files.map((f) => f.object).find((x) => x.kind === kind && x.metadata.name === name);
         assert.ok(o !== undefined, `rendered prod has ${kind}/${name}`);

@@ -10,7 +10,7 @@ import * as path from "path";
 import { RobustMQClusterArgs } from "../../components";
 import { resolveClusterArgs } from "../../components/cluster/resolve";
 import { PrometheusRuleManifest, prometheusRuleManifest } from "../../components/features/monitoring/rules";
-import { renderStack } from "../../offline/render";
+import { evaluateStack } from "../../offline/render";
 import { CASES, REFERENCE, REFERENCE_NAME } from "./monitoring/cases";
 import { findPromtool, promtool, ruleFile, unitTestFile } from "./monitoring/promtool";
 
@@ -73,7 +73,7 @@ describe("monitoring: the alert rules under promtool", function () {
 
   for (const stack of ["staging", "prod"]) {
     it(`check rules: the PrometheusRule of the ${stack} stack as rendered`, async () => {
-      const { resources } = await renderStack(stack);
+      const { resources } = await evaluateStack(stack);
       const rules = resources.filter((r) => r.inputs.kind === "PrometheusRule");
       assert.equal(rules.length, 1);
       check(`${stack}.yaml`, rules[0].inputs as PrometheusRuleManifest);
