@@ -274,7 +274,7 @@ export function notes(result: RenderResult, dir: string): string {
   if (result.claims.length > 0) {
     lines.push(
       `3. \`${CLAIMS_DIR}/\`: each pod's data claim at the stack's size, after the StatefulSets created them; the`,
-      "   StatefulSet controller owns the size, hence `--force-conflicts` (README, \"Growing volumes\").",
+      "   StatefulSet controller owns the size, hence `--force-conflicts` (docs/DAY-2.md, \"Growing volumes\").",
     );
   }
   lines.push("", "## Prerequisites", "", ...prerequisitesText(result.prerequisites), "");

@@ -17,6 +17,8 @@ export function namedPaths(text: string): string[] {
   const out = new Set<string>();
   const re = new RegExp(`(?<![\\w./-])((?:${TOP.map((t) => t.replace(".", "\\.")).join("|")})/[\\w./-]*[\\w/])`, "g");
   for (const m of text.matchAll(re)) {
+    // A pattern (`stacks/Pulumi.<stack>.yaml`, `tests/*.ts`) names no one file.
+    if (/^[.\/]?[<*{]/.test(text.slice((m.index ?? 0) + m[0].length))) continue;
     out.add(m[1].replace(/\/$/, ""));
   }
   // Files of the component named from its own folders (`workload/volumes.ts`).

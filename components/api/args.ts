@@ -22,7 +22,7 @@ export interface ResourceAmounts {
 
 /** Requests and limits of a tier's RobustMQ container. */
 export interface TierResources {
-  /** What the scheduler reserves. @default per tier (see the README's tier table) */
+  /** What the scheduler reserves. @default 500m CPU and 1Gi memory on every tier */
   requests?: ResourceAmounts;
   /** The most the container may use; no limit may be below its request. @default memory per tier, no CPU limit */
   limits?: ResourceAmounts;
@@ -90,7 +90,7 @@ export interface TierArgs {
    * Canary roll-out: pods with an ordinal >= partition get a new pod template (image, config,
    * credentials); lower ordinals keep the old one until the partition is lowered. An integer from
    * 0 (every pod updates) to replicas (none does). `pulumi up` then waits only for the pods at
-   * and above the partition (see the README's "Canary roll-outs"; needs the Kubernetes provider
+   * and above the partition (see docs/DAY-2.md, "Canary roll-outs"; needs the Kubernetes provider
    * 4.24.0 or later when above 0).
    * With `autoscaling`, from 0 to autoscaling.maxReplicas (maxReplicas holds every pod, whatever
    * the autoscaler does).
@@ -98,7 +98,7 @@ export interface TierArgs {
    */
   partition?: number;
   /**
-   * Broker tier only: a HorizontalPodAutoscaler owns the pod count (see the README's "Autoscaling
+   * Broker tier only: a HorizontalPodAutoscaler owns the pod count (see docs/DAY-2.md, "Autoscaling
    * (brokers)"). Refused for the meta, engine and combined tiers: their pods vote in Raft or hold
    * topic data, which no autoscaler may remove.
    * @default none: the tier runs `replicas` pods

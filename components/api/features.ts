@@ -201,7 +201,7 @@ export interface MonitoringArgs {
 /**
  * A HorizontalPodAutoscaler (autoscaling/v2) for the broker tier: it owns the tier's pod count
  * between minReplicas and maxReplicas, and the component stops applying `replicas` to the
- * StatefulSet (see the README's "Autoscaling (brokers)"). Resource targets need metrics-server;
+ * StatefulSet (see docs/DAY-2.md, "Autoscaling (brokers)"). Resource targets need metrics-server;
  * connectionsPerPod needs a custom-metrics adapter (e.g. prometheus-adapter) serving the metric.
  */
 export interface AutoscalingArgs {

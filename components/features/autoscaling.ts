@@ -38,7 +38,7 @@
 //   ignoreChanges. If the autoscaler ever changed the count, its manager (kube-controller-manager,
 //   subresource "scale") still owns the field, and an apply of another count is a field conflict:
 //   the provider forces only with the pulumi.com/patchForce annotation or enablePatchForce
-//   (await.go:1031-1064), so nothing scales by surprise. The README gives the procedure.
+//   (await.go:1031-1064), so nothing scales by surprise. docs/DAY-2.md gives the procedure.
 import * as k8s from "@pulumi/kubernetes";
 import { AutoscalingArgs } from "../api/features";
 import { ResolvedAutoscaling, ResolvedCluster, ResolvedTier } from "../api/model";

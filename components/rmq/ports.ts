@@ -128,7 +128,7 @@ export function listenerOf(field: keyof Ports): Listener {
 /**
  * The port whose opening means "this broker serves clients". The broker role opens its protocol
  * listeners only after the meta quorum accepted a write, so a TCP check on the first enabled
- * protocol's main port is a truthful readiness signal (RobustMQ's /health/ready is not: see README).
+ * protocol's main port is a truthful readiness signal (RobustMQ's /health/ready is not: see docs/HOW-IT-WORKS.md, "Probes").
  */
 export function readinessPort(protocols: readonly Protocol[], ports: Ports): ExposedPort {
   const protocol = PROTOCOLS.find((p) => protocols.includes(p)) ?? "mqtt";

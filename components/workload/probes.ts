@@ -1,4 +1,4 @@
-// Probes that match what RobustMQ v0.4.11 does (README, "Probes"): TCP only, since none of its
+// Probes that match what RobustMQ v0.4.11 does (docs/HOW-IT-WORKS.md, "Probes"): TCP only, since none of its
 // HTTP health endpoints tells anything true.
 import type * as k8s from "@pulumi/kubernetes";
 import type { ResolvedTier } from "../api/model";

@@ -53,7 +53,7 @@ export interface DataClaimPatch {
 /**
  * One patch per pod the tier runs; for an autoscaled tier, per pod of the autoscaler's floor
  * (tier.replicas is minReplicas): the pods above it come and go, and their claims keep the size
- * of the template the tier was created with (README, "Growing volumes"). The patch carries the claim's whole spec, not only the size:
+ * of the template the tier was created with (docs/DAY-2.md, "Growing volumes"). The patch carries the claim's whole spec, not only the size:
  * should it ever reach the API server before the StatefulSet controller has created the claim
  * (server-side apply creates what does not exist), it creates the very claim the controller would,
  * which the StatefulSet then adopts by name. The size needs `patchForce`: the controller created

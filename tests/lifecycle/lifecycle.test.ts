@@ -105,7 +105,7 @@ describe("lifecycle model", function () {
       for (const tier of shape.tiers) {
         it(`loss of pod 0 of the ${tier} tier`, async () => expectHealthy(await scenarioPodLoss(shape, tier)));
       }
-      // Canary roll-outs (README "Canary roll-outs"), on the split shapes: one tier's upper
+      // Canary roll-outs (docs/DAY-2.md, "Canary roll-outs"), on the split shapes: one tier's upper
       // ordinals first, the other tiers held by a partition equal to their replicas.
       if (!shape.tiers.includes("combined")) {
         for (const tier of shape.tiers) {
@@ -150,7 +150,7 @@ describe("lifecycle model", function () {
     });
   }
 
-  // Volume growth (README "Growing volumes"): claims patched in place, no pod restarted, the
+  // Volume growth (docs/DAY-2.md, "Growing volumes"): claims patched in place, no pod restarted, the
   // StatefulSet's template untouched; new ordinals grown in the same `up`; refusals from the API.
   describe("volume growth", () => {
     const GiB = 2 ** 30;

@@ -1,4 +1,4 @@
-// The broker autoscaler at work (README "Autoscaling (brokers)"): the HPA controller model
+// The broker autoscaler at work (docs/DAY-2.md, "Autoscaling (brokers)"): the HPA controller model
 // (autoscaler.ts) scales the broker StatefulSet out and in on the CPU a scenario asks of it, and
 // `pulumi up`s of the program run in between, as Server-Side Apply with the provider's handling of
 // ignoreChanges (pulumi.ts, ssa.ts). Expectations, as violations of the Outcome:
@@ -264,7 +264,7 @@ export async function scenarioAutoscaler(shape: Shape, v: AutoscalerVariant = {}
 }
 
 /**
- * A tier with a fixed count, under load, has autoscaling switched on, then off again (README
+ * A tier with a fixed count, under load, has autoscaling switched on, then off again (docs/DAY-2.md
  * "Autoscaling (brokers)", switching on and off): the running count is kept when it goes on, the
  * autoscaler raises it into its bounds; off with `replicas` at the live count keeps it; the next
  * count change conflicts with the autoscaler's leftover claim, goes through with force, and the one

@@ -257,7 +257,7 @@ function checkPods(w: World, dep: Deployment, t0: number, expect: (t: TierInfo, 
 }
 
 /**
- * Canary roll-out of one tier, the README's procedure: the tier's partition set so only its upper
+ * Canary roll-out of one tier, the procedure of docs/DAY-2.md: the tier's partition set so only its upper
  * ordinals take the new image, every other tier held (partition = its replicas, since the image is
  * one setting for every tier), the image changed; `pulumi up` must complete with only those pods
  * restarted. Then either widen (every partition back to 0: all pods take the new image) and roll
@@ -333,7 +333,7 @@ export interface GrowthStep extends Outcome {
 }
 
 /**
- * Volume growth of one tier, the README's procedure: the tier's storage size raised (each claim
+ * Volume growth of one tier, the procedure of docs/DAY-2.md: the tier's storage size raised (each claim
  * patched in place, the StatefulSet's template left alone), then a scale-out at the new size (the
  * new pod's claim starts at the template's size and its patch grows it), then a shrink (the API
  * server refuses the patch; nothing else changes). `classExpands: false` runs the same growth on

@@ -83,7 +83,7 @@ export function stackShape(stack: string, nodes: NodeSpec[], tiers: string[]): S
           config[tier === "combined" ? "robustmq:replicas" : `robustmq:${tier}Replicas`] = String(n);
         }
       }
-      // The keys of the README's canary procedure: robustmq:<tier>Partition and robustmq:image.
+      // The keys of the canary procedure (docs/DAY-2.md): robustmq:<tier>Partition and robustmq:image.
       for (const [tier, n] of Object.entries(rollout.partition ?? {})) {
         config[tier === "combined" ? "robustmq:partition" : `robustmq:${tier}Partition`] = String(n);
       }

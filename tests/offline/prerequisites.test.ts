@@ -36,7 +36,8 @@ describe("render: prerequisites, from what the stack registers", () => {
     assert.ok(staging.references.includes("cert-manager ClusterIssuer `letsencrypt-staging`, for Ingress/robustmq-ingress"));
     const dev = await of("dev");
     assert.deepEqual(dev.crds, []);
-    assert.equal(dev.minKubernetes, "1.30");
+    // No scale-in guard on one meta pod: the pod-index label is the newest thing dev uses.
+    assert.equal(dev.minKubernetes, "1.28");
     assert.match(prerequisitesText(dev).join("\n"), /`ghcr\.io\/robustmq\/robustmq:v0\.4\.11` \(a tag, which can move/);
   });
 

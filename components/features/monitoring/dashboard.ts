@@ -430,7 +430,7 @@ function resourceRow(): RowSpec {
             kind: "gauge",
             title: "Data volume usage",
             unit: "percentunit",
-            description: "Share of each data volume in use. A full volume stops writes; the README tells how to grow one.",
+            description: "Share of each data volume in use. A full volume stops writes; docs/DAY-2.md tells how to grow one.",
             queries: [
               q(
                 `max by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes{${CLAIMS}}) / max by (persistentvolumeclaim) (kubelet_volume_stats_capacity_bytes{${CLAIMS}})`,
