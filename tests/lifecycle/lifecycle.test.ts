@@ -22,6 +22,7 @@ import {
 } from "./scenarios";
 import { coldRestartPod0Unschedulable, coldRestartPod0Wiped, joinFailsThenAlone } from "./scenarios-gate";
 import { scenarioAutoscaler, scenarioAutoscalingOnOff, withFixedMinAvailable, withoutIgnoreChanges } from "./scenarios-autoscaling";
+import { docBlock, lifecycleFigures, writeDocBlock } from "./doc-figures";
 import { Shape, SHAPES } from "./shapes";
 import { withEqualityWaitFor, withMetaOnlyRoles, withOldDesign, withOldGate, withoutClaimTemplateIgnore, withRocksdbExistsGate } from "./variants";
 
@@ -29,6 +30,8 @@ import { withEqualityWaitFor, withMetaOnlyRoles, withOldDesign, withOldGate, wit
 const CREATION_SEEDS = 100;
 
 const rows: Outcome[] = [];
+/** The slowest creation of each shape's seed sweep. */
+const sweepMax = new Map<string, number>();
 
 function describeOutcome(o: Outcome): string {
   return `${o.shape} / ${o.scenario}: ${o.converged ? `ready after ${o.seconds} s` : "did not converge"}, ${o.bootstraps} Raft cluster(s), majority ${o.majority}${o.pulumi ? `, pulumi ${o.pulumi}` : ""}\n${o.notes.join("\n")}`;
@@ -141,6 +144,7 @@ describe("lifecycle model", function () {
             bad.push(`seed ${seed}: ${describeOutcome(o)}`);
           }
         }
+        sweepMax.set(shape.label, maxSeconds);
         console.log(
           `      sweep ${shape.label}: ${CREATION_SEEDS - bad.length}/${CREATION_SEEDS} ok, max time-to-ready ${maxSeconds} s, ` +
             `${crashes} crashes in ${seedsWithCrashes} seeds, max Raft clusters ${maxClusters}`,
@@ -336,5 +340,20 @@ describe("lifecycle model", function () {
       rows.push({ ...o, scenario: `${o.scenario} [variant c: _rocksdb gate]` });
       assert.ok(o.bootstraps >= 2 && o.clusterIdsOnVolumes >= 2, describeOutcome(o));
     });
+  });
+});
+
+// After every scenario above (mocha runs root suites in order): the doc quotes this run's figures.
+describe("lifecycle model: the figures docs/HOW-IT-WORKS.md quotes", () => {
+  it("are this run's", function () {
+    // A partial run (--grep, one file) has not measured every figure.
+    if (sweepMax.size < 7 || !rows.some((o) => o.scenario === "autoscaler scale-in [broker 8 -> 3]")) {
+      this.skip();
+    }
+    const block = lifecycleFigures(rows, sweepMax);
+    if (process.env.RMQ_WRITE_DOCS === "1") {
+      writeDocBlock(block);
+    }
+    assert.equal(docBlock(), block, "docs/HOW-IT-WORKS.md quotes other figures: RMQ_WRITE_DOCS=1 npm test rewrites them");
   });
 });
