@@ -35,6 +35,15 @@ const stage = (name: string, apiGroup: string, kind: string, matchExpressions: u
 });
 
 const PROVISIONER = "volume.kubernetes.io/storage-provisioner";
+// A volume's access modes and size, as the claim it serves asks for them (kwok's Go templates).
+const VOLUME_SIZE = [
+  "  accessModes:",
+  "{{- range .spec.accessModes }}",
+  "  - {{ . | Quote }}",
+  "{{- end }}",
+  "  capacity:",
+  "    storage: {{ .spec.resources.requests.storage | Quote }}",
+];
 const SELECTED_NODE = "volume.kubernetes.io/selected-node";
 
 function harnessStages(): unknown[] {
@@ -64,12 +73,7 @@ function harnessStages(): unknown[] {
               "  annotations:",
               `    pv.kubernetes.io/provisioned-by: {{ index .metadata.annotations "${PROVISIONER}" | Quote }}`,
               "spec:",
-              "  accessModes:",
-              "{{- range .spec.accessModes }}",
-              "  - {{ . | Quote }}",
-              "{{- end }}",
-              "  capacity:",
-              "    storage: {{ .spec.resources.requests.storage | Quote }}",
+              ...VOLUME_SIZE,
               "  persistentVolumeReclaimPolicy: Retain",
               "  storageClassName: {{ .spec.storageClassName | Quote }}",
               '  volumeMode: {{ default "Filesystem" .spec.volumeMode | Quote }}',
@@ -113,12 +117,7 @@ function harnessStages(): unknown[] {
               "metadata:",
               "  name: {{ .spec.volumeName | Quote }}",
               "spec:",
-              "  accessModes:",
-              "{{- range .spec.accessModes }}",
-              "  - {{ . | Quote }}",
-              "{{- end }}",
-              "  capacity:",
-              "    storage: {{ .spec.resources.requests.storage | Quote }}",
+              ...VOLUME_SIZE,
               "  storageClassName: {{ .spec.storageClassName | Quote }}",
               "  hostPath:",
               "    path: /var/lib/e2e-volumes/{{ .spec.volumeName }}",
