@@ -48,12 +48,21 @@ function checked(spec: CredentialSpec, value: pulumi.Input<string>): pulumi.Outp
   );
 }
 
+/**
+ * A generated value as the engine reports it. The random provider always reports `result`; the
+ * mocks of Pulumi's unit-testing guide echo a resource's inputs as its state, so under them it is
+ * absent, and what derives from it stays absent (no "mqtt-undefined", no digest of nothing).
+ */
+function ifReported(value: string | undefined, derive: (v: string) => string): string {
+  return value === undefined ? (value as unknown as string) : derive(value);
+}
+
 function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Resource): pulumi.Output<string> {
   const name = names.random(spec.secretKey);
   const random = randomProvider();
   if (spec.generate.kind === "username") {
     const s = new random.RandomString(name, { length: spec.generate.length, special: false, upper: false }, { parent });
-    return pulumi.secret(s.result.apply((v) => `mqtt-${v}`));
+    return pulumi.secret(s.result.apply((v) => ifReported(v, (u) => `mqtt-${u}`)));
   }
   return pulumi.secret(new random.RandomPassword(name, { length: spec.generate.length, special: false }, { parent }).result);
 }
@@ -102,7 +111,7 @@ export function secretContent(c: Credentials): SecretContent {
   const data: Record<string, pulumi.Output<string>> = {};
   for (const spec of CREDENTIALS) {
     stringData[spec.secretKey] = c[spec.name];
-    stringData[`${spec.secretKey}.toml`] = c[spec.name].apply(tomlString);
+    stringData[`${spec.secretKey}.toml`] = c[spec.name].apply((v) => ifReported(v, tomlString));
     const internal = c.internal[spec.name];
     if (internal !== undefined) {
       data[`${internalSecretKey(spec)}.toml`] = internal.apply((v) => Buffer.from(tomlString(v)).toString("base64"));
@@ -125,5 +134,6 @@ export function credentialsChecksum(c: Credentials, servesAdminApi: boolean): pu
   const read = CREDENTIALS.filter((s) => s.appliedOn === "every-start").map((s) =>
     !servesAdminApi && c.internal[s.name] !== undefined ? pulumi.output(`private ${internalSecretKey(s)}`) : c[s.name],
   );
-  return pulumi.unsecret(pulumi.all(read).apply((values) => sha256(...values)));
+  // An absent value (see ifReported) counts as empty: the pods still carry a digest.
+  return pulumi.unsecret(pulumi.all(read).apply((values) => sha256(...values.map((v) => v ?? ""))));
 }
