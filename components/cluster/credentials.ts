@@ -7,6 +7,7 @@ import { RobustMQClusterArgs } from "../api/args";
 import { ClusterNames } from "../api/naming";
 import { CredentialName, CREDENTIALS, credentialProblems, CredentialSpec, internalSecretKey, tomlString } from "../rmq/credentials";
 import { sha256 } from "../rmq/config/server-toml";
+import { optionalPeer } from "../validate/optional-peer";
 
 export interface Credentials extends Record<CredentialName, pulumi.Output<string>> {
   /**
@@ -17,10 +18,17 @@ export interface Credentials extends Record<CredentialName, pulumi.Output<string
   internal: Partial<Record<CredentialName, pulumi.Output<string>>>;
 }
 
-/** Loaded only when a credential is generated: a program that sets them all needs no random provider. */
-function randomProvider(): typeof randomTypes {
+/**
+ * @pulumi/random (and its provider plugin) only when some credential is generated: a program that
+ * gives them all needs neither. Called before anything is registered.
+ */
+export function loadGenerator(args: RobustMQClusterArgs): typeof randomTypes | undefined {
+  const unset = CREDENTIALS.filter((spec) => args[spec.name] === undefined).map((spec) => spec.name);
+  if (unset.length === 0) {
+    return undefined;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("@pulumi/random");
+  return optionalPeer("@pulumi/random", `Generating ${unset.join(", ")} (unset)`, () => require("@pulumi/random"));
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -57,9 +65,8 @@ function ifReported(value: string | undefined, derive: (v: string) => string): s
   return value === undefined ? (value as unknown as string) : derive(value);
 }
 
-function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Resource): pulumi.Output<string> {
+function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Resource, random: typeof randomTypes): pulumi.Output<string> {
   const name = names.random(spec.secretKey);
-  const random = randomProvider();
   if (spec.generate.kind === "username") {
     const s = new random.RandomString(name, { length: spec.generate.length, special: false, upper: false }, { parent });
     return pulumi.secret(s.result.apply((v) => ifReported(v, (u) => `mqtt-${u}`)));
@@ -71,11 +78,17 @@ function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Res
  * `anyTierWithoutAdminApi`: whether some tier does not serve the admin API (split topology); only
  * then do private values exist.
  */
-export function credentials(names: ClusterNames, args: RobustMQClusterArgs, parent: pulumi.Resource, anyTierWithoutAdminApi: boolean): Credentials {
+export function credentials(
+  names: ClusterNames,
+  args: RobustMQClusterArgs,
+  parent: pulumi.Resource,
+  anyTierWithoutAdminApi: boolean,
+  random: typeof randomTypes | undefined,
+): Credentials {
   const given = Object.fromEntries(
     CREDENTIALS.map((spec) => {
       const value = args[spec.name];
-      return [spec.name, value !== undefined ? checked(spec, value) : generated(spec, names, parent)];
+      return [spec.name, value !== undefined ? checked(spec, value) : generated(spec, names, parent, random as typeof randomTypes)];
     }),
   ) as Record<CredentialName, pulumi.Output<string>>;
   const internal = anyTierWithoutAdminApi
