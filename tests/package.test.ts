@@ -2,7 +2,7 @@
 // tag (`prepare` builds dist/ on install), each installed into a fresh project that brings only the
 // required peers, then compiled and run. Every directory made here is removed afterwards.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -18,24 +18,36 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 }
 
 const temps: string[] = [];
+let tarballPath: string | undefined;
 function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   temps.push(dir);
   return dir;
 }
 
+const LOCKED = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")).packages;
+/** The required peers and the compiler, pinned to what this checkout tested with (npm finds them in its cache). */
+const TESTED = Object.fromEntries(["@pulumi/pulumi", "@pulumi/kubernetes", "typescript", "@types/node"].map((n) => [n, LOCKED[`node_modules/${n}`].version]));
+
 /**
- * A consumer project holding the required peers (pinned to what this checkout tested with, so npm
- * finds them in its cache) and the package from `spec`. The optional peers are left out.
+ * A consumer project holding `dependencies` (by default the required peers only, the optional ones
+ * left out) and the package from `spec`. Install scripts are not run: those of @pulumi/* packages
+ * only download provider plugins.
  */
-function consumerProject(spec: string): string {
+function consumerProject(spec: string, dependencies: Record<string, string> = TESTED): string {
   const consumer = tempDir("rmq-consumer-");
-  const locked = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")).packages;
-  const pin = (name: string) => [name, locked[`node_modules/${name}`].version];
-  const dependencies = Object.fromEntries(["@pulumi/pulumi", "@pulumi/kubernetes", "typescript", "@types/node"].map(pin));
   fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, dependencies }));
-  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", spec], consumer);
+  run("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", spec], consumer);
   return consumer;
+}
+
+/** The release tarball, `npm pack` of this checkout (made once). */
+function tarball(): string {
+  if (tarballPath === undefined) {
+    const packDir = tempDir("rmq-pack-");
+    tarballPath = path.join(packDir, run("npm", ["pack", "--silent", "--pack-destination", packDir], ROOT).trim().split("\n").pop() as string);
+  }
+  return tarballPath;
 }
 
 /** A program using both components, and a test of it with the mocks of Pulumi's unit-testing guide. */
@@ -98,6 +110,18 @@ function assertOptionalPeers(results: Record<string, unknown>): void {
   assert.match(String(results.image), /needs the package @pulumi\/docker-build/);
 }
 
+/**
+ * The lowest version of each peer range. @pulumi/kubernetes 4.24.0 is not on the npm registry:
+ * 4.24.1 is the lowest release the range admits (the range's floor is the provider plugin's,
+ * MIN_KUBERNETES_PROVIDER, which tests/workload/canary.test.ts ties to it).
+ */
+const LOWEST: Record<string, string> = {
+  "@pulumi/pulumi": "3.142.0",
+  "@pulumi/kubernetes": "4.24.1",
+  "@pulumi/random": "4.21.2",
+  "@pulumi/docker-build": "0.0.22",
+};
+
 after(() => {
   for (const dir of temps) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -110,9 +134,7 @@ describe("package: the release tarball, installed into another Pulumi program", 
   let pkg = "";
 
   before(() => {
-    const packDir = tempDir("rmq-pack-");
-    const tarball = run("npm", ["pack", "--silent", "--pack-destination", packDir], ROOT).trim().split("\n").pop() as string;
-    consumer = consumerProject(path.join(packDir, tarball));
+    consumer = consumerProject(tarball());
     pkg = path.join(consumer, "node_modules", NAME);
   });
 
@@ -142,17 +164,36 @@ describe("package: the release tarball, installed into another Pulumi program", 
     assertOptionalPeers(compileAndRun(consumer));
   });
 
-  it("serves other languages: Pulumi's component provider, started from the installed package as run-plugin starts it, derives the schema", () => {
-    // run-plugin (@pulumi/pulumi/cmd/run-plugin/run.js) requires the package directory, collects
-    // its components and hands the directory to the analyzer, which reads tsconfig.json and the
-    // TypeScript entry point there ("No entry points found" when the package ships only dist/).
-    const script = `
-      const { ComponentProvider, getPulumiComponents } = require("@pulumi/pulumi/provider/experimental");
-      const dir = ${JSON.stringify(pkg)};
-      const provider = new ComponentProvider({ name: "robustmq", namespace: "pulumi-robustmq", dirname: dir, components: getPulumiComponents(require(dir)) });
-      provider.getSchema().then((s) => console.log(JSON.stringify(Object.keys(JSON.parse(s).resources).sort())));
-    `;
-    assert.deepEqual(JSON.parse(run("node", ["-e", script], consumer)), ["robustmq:index:RobustMQCluster", "robustmq:index:RobustMQImage"]);
+  it("serves other languages: unpacked and installed as `pulumi package add <dir>` does, its component provider answers GetSchema", async () => {
+    // What the CLI does with a local PulumiPlugin.yaml directory: the Node.js host runs
+    // `npm install --loglevel=error` there (dev dependencies and `prepare` included), then starts
+    // @pulumi/pulumi/cmd/run-plugin in it, which requires the package, collects its components and
+    // hands the directory to the analyzer (tsconfig.json and the TypeScript entry point: "No entry
+    // points found" when the tarball shipped only dist/). The engine then asks it for the schema.
+    const dir = tempDir("rmq-unpacked-");
+    run("tar", ["xzf", tarball(), "-C", dir], dir);
+    const plugin = path.join(dir, "package");
+    run("npm", ["install", "--loglevel=error", "--prefer-offline", "--no-audit", "--no-fund"], plugin);
+    const local = (m: string) => require(require.resolve(m, { paths: [plugin] }));
+    const grpc = local("@grpc/grpc-js");
+    const pb = local("@pulumi/pulumi/proto/provider_pb.js");
+    const { ResourceProviderClient } = local("@pulumi/pulumi/proto/provider_grpc_pb.js");
+    const host = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [plugin] }), "."], { cwd: plugin, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        host.stdout.once("data", (d: Buffer) => resolve(String(d).trim()));
+        host.once("exit", (code) => reject(new Error(`run-plugin exited with ${code}`)));
+      });
+      const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      const schema = await new Promise<any>((resolve, reject) =>
+        client.getSchema(new pb.GetSchemaRequest(), (err: Error | null, res: any) => (err ? reject(err) : resolve(JSON.parse(res.getSchema())))),
+      );
+      client.close();
+      assert.equal(schema.name, "robustmq");
+      assert.deepEqual(Object.keys(schema.resources).sort(), ["robustmq:index:RobustMQCluster", "robustmq:index:RobustMQImage"]);
+    } finally {
+      host.kill();
+    }
   });
 });
 
@@ -186,5 +227,23 @@ describe("package: a git URL at a tag, installed into another Pulumi program", f
 
   it("compiles a TypeScript program using it (no skipLibCheck) and runs it without the optional peers", () => {
     assertOptionalPeers(compileAndRun(consumer));
+  });
+});
+
+describe("package: the lowest version of every peer range", function () {
+  this.timeout(600000);
+
+  it("are each range's floor (or its lowest published release)", () => {
+    for (const [name, version] of Object.entries(LOWEST)) {
+      const floor = name === "@pulumi/kubernetes" ? "4.24.0" : version;
+      assert.equal(MANIFEST.peerDependencies[name], `^${floor}`, name);
+    }
+  });
+
+  it("compile (no skipLibCheck) and run a program using every feature, with TypeScript 5", () => {
+    const consumer = consumerProject(tarball(), { ...LOWEST, typescript: TESTED.typescript, "@types/node": TESTED["@types/node"] });
+    const results = compileAndRun(consumer);
+    assert.deepEqual(results, { given: "ok", generated: "ok", imageBuild: "ok", image: "ok", loaded: ["@pulumi/random", "@pulumi/docker-build"] });
+    assert.equal(JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version, LOWEST["@pulumi/pulumi"]);
   });
 });
