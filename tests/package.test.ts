@@ -31,13 +31,12 @@ const TESTED = Object.fromEntries(["@pulumi/pulumi", "@pulumi/kubernetes", "type
 
 /**
  * A consumer project holding `dependencies` (by default the required peers only, the optional ones
- * left out) and the package from `spec`. Install scripts are not run: those of @pulumi/* packages
- * only download provider plugins.
+ * left out) and the package from `spec`, installed like any user would (a git URL's `prepare` runs).
  */
 function consumerProject(spec: string, dependencies: Record<string, string> = TESTED): string {
   const consumer = tempDir("rmq-consumer-");
   fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, dependencies }));
-  run("npm", ["install", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", spec], consumer);
+  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", spec], consumer);
   return consumer;
 }
 
@@ -178,7 +177,12 @@ describe("package: the release tarball, installed into another Pulumi program", 
     const grpc = local("@grpc/grpc-js");
     const pb = local("@pulumi/pulumi/proto/provider_pb.js");
     const { ResourceProviderClient } = local("@pulumi/pulumi/proto/provider_grpc_pb.js");
-    const host = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [plugin] }), "."], { cwd: plugin, stdio: ["ignore", "pipe", "pipe"] });
+    const host = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [plugin] }), "."], {
+      cwd: plugin,
+      stdio: ["ignore", "pipe", "pipe"],
+      // run-plugin registers ts-node, which caches in the temp dir: this test's, removed afterwards.
+      env: { ...process.env, TMPDIR: dir },
+    });
     try {
       const port = await new Promise<string>((resolve, reject) => {
         host.stdout.once("data", (d: Buffer) => resolve(String(d).trim()));
