@@ -5,6 +5,7 @@ import { PlanEntry, ResolvedCluster } from "../api/model";
 import { objectLabels } from "../api/naming";
 import { ingressEndpoints } from "../features/ingress";
 import { RobustMQImage } from "../image/image";
+import { loadImageBuild } from "../image/load";
 import { brokerId, serviceFqdn } from "../rmq/identity";
 import { protocolEndpoint } from "../rmq/ports";
 import { configFiles } from "../workload/config";
@@ -14,7 +15,7 @@ import { statefulSetManifest } from "../workload/statefulset";
 import { dataClaimPatches } from "../workload/volumes";
 import { metaScaleInBindingManifest, metaScaleInPolicyManifest } from "../workload/meta-scale-in-guard";
 import { carriesMeta } from "../rmq/topology";
-import { Credentials, credentials, credentialsChecksum, secretContent, secretIgnoreChanges } from "./credentials";
+import { Credentials, credentials, credentialsChecksum, loadGenerator, secretContent, secretIgnoreChanges } from "./credentials";
 import { autoscalerOwnedFields } from "../features/autoscaling";
 import { FEATURES, TIER_FEATURES } from "./features";
 import { PHASES, PhasedRegistry } from "./plan";
@@ -66,6 +67,11 @@ export class RobustMQCluster extends pulumi.ComponentResource {
   constructor(name: string, args: RobustMQClusterArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate before anything is registered, the component itself included.
     const resolved = resolveClusterArgs(name, args);
+    // Optional peers next, so a missing one fails before anything is registered too.
+    const random = loadGenerator(args);
+    if (resolved.imageBuild !== undefined) {
+      loadImageBuild();
+    }
     super(CLUSTER_TYPE, name, {}, { ...opts, aliases: [...(opts.aliases ?? []), { type: "robustmq:index:Cluster" }] });
 
     const registry = new PhasedRegistry();
@@ -80,7 +86,7 @@ export class RobustMQCluster extends pulumi.ComponentResource {
       registry.include("image", resolved.names.image, "RobustMQImage", image);
       cluster = { ...resolved, image: image.ref };
     }
-    const creds = credentials(cluster.names, args, this, cluster.tiers.some((t) => !t.servesAdminApi));
+    const creds = credentials(cluster.names, args, this, cluster.tiers.some((t) => !t.servesAdminApi), random);
     deployCluster(this, cluster, registry, creds);
     this.plan = registry.plan;
 

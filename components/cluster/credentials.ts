@@ -7,6 +7,7 @@ import { RobustMQClusterArgs } from "../api/args";
 import { ClusterNames } from "../api/naming";
 import { CredentialName, CREDENTIALS, credentialProblems, CredentialSpec, internalSecretKey, tomlString } from "../rmq/credentials";
 import { sha256 } from "../rmq/config/server-toml";
+import { optionalPeer } from "../validate/optional-peer";
 
 export interface Credentials extends Record<CredentialName, pulumi.Output<string>> {
   /**
@@ -17,10 +18,17 @@ export interface Credentials extends Record<CredentialName, pulumi.Output<string
   internal: Partial<Record<CredentialName, pulumi.Output<string>>>;
 }
 
-/** Loaded only when a credential is generated: a program that sets them all needs no random provider. */
-function randomProvider(): typeof randomTypes {
+/**
+ * @pulumi/random (and its provider plugin) only when some credential is generated: a program that
+ * gives them all needs neither. Called before anything is registered.
+ */
+export function loadGenerator(args: RobustMQClusterArgs): typeof randomTypes | undefined {
+  const unset = CREDENTIALS.filter((spec) => args[spec.name] === undefined).map((spec) => spec.name);
+  if (unset.length === 0) {
+    return undefined;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("@pulumi/random");
+  return optionalPeer("@pulumi/random", `Generating ${unset.join(", ")} (unset)`, () => require("@pulumi/random"));
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -48,12 +56,20 @@ function checked(spec: CredentialSpec, value: pulumi.Input<string>): pulumi.Outp
   );
 }
 
-function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Resource): pulumi.Output<string> {
+/**
+ * A generated value as the engine reports it. The random provider always reports `result`; the
+ * mocks of Pulumi's unit-testing guide echo a resource's inputs as its state, so under them it is
+ * absent, and what derives from it stays absent (no "mqtt-undefined", no digest of nothing).
+ */
+function ifReported(value: string | undefined, derive: (v: string) => string): string {
+  return value === undefined ? (value as unknown as string) : derive(value);
+}
+
+function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Resource, random: typeof randomTypes): pulumi.Output<string> {
   const name = names.random(spec.secretKey);
-  const random = randomProvider();
   if (spec.generate.kind === "username") {
     const s = new random.RandomString(name, { length: spec.generate.length, special: false, upper: false }, { parent });
-    return pulumi.secret(s.result.apply((v) => `mqtt-${v}`));
+    return pulumi.secret(s.result.apply((v) => ifReported(v, (u) => `mqtt-${u}`)));
   }
   return pulumi.secret(new random.RandomPassword(name, { length: spec.generate.length, special: false }, { parent }).result);
 }
@@ -62,11 +78,17 @@ function generated(spec: CredentialSpec, names: ClusterNames, parent: pulumi.Res
  * `anyTierWithoutAdminApi`: whether some tier does not serve the admin API (split topology); only
  * then do private values exist.
  */
-export function credentials(names: ClusterNames, args: RobustMQClusterArgs, parent: pulumi.Resource, anyTierWithoutAdminApi: boolean): Credentials {
+export function credentials(
+  names: ClusterNames,
+  args: RobustMQClusterArgs,
+  parent: pulumi.Resource,
+  anyTierWithoutAdminApi: boolean,
+  random: typeof randomTypes | undefined,
+): Credentials {
   const given = Object.fromEntries(
     CREDENTIALS.map((spec) => {
       const value = args[spec.name];
-      return [spec.name, value !== undefined ? checked(spec, value) : generated(spec, names, parent)];
+      return [spec.name, value !== undefined ? checked(spec, value) : generated(spec, names, parent, random as typeof randomTypes)];
     }),
   ) as Record<CredentialName, pulumi.Output<string>>;
   const internal = anyTierWithoutAdminApi
@@ -102,7 +124,7 @@ export function secretContent(c: Credentials): SecretContent {
   const data: Record<string, pulumi.Output<string>> = {};
   for (const spec of CREDENTIALS) {
     stringData[spec.secretKey] = c[spec.name];
-    stringData[`${spec.secretKey}.toml`] = c[spec.name].apply(tomlString);
+    stringData[`${spec.secretKey}.toml`] = c[spec.name].apply((v) => ifReported(v, tomlString));
     const internal = c.internal[spec.name];
     if (internal !== undefined) {
       data[`${internalSecretKey(spec)}.toml`] = internal.apply((v) => Buffer.from(tomlString(v)).toString("base64"));
@@ -125,5 +147,6 @@ export function credentialsChecksum(c: Credentials, servesAdminApi: boolean): pu
   const read = CREDENTIALS.filter((s) => s.appliedOn === "every-start").map((s) =>
     !servesAdminApi && c.internal[s.name] !== undefined ? pulumi.output(`private ${internalSecretKey(s)}`) : c[s.name],
   );
-  return pulumi.unsecret(pulumi.all(read).apply((values) => sha256(...values)));
+  // An absent value (see ifReported) counts as empty: the pods still carry a digest.
+  return pulumi.unsecret(pulumi.all(read).apply((values) => sha256(...values.map((v) => v ?? ""))));
 }

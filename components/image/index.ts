@@ -1,4 +1,5 @@
-export { RobustMQImage, digestOf, registryLogin, platformImageArgs } from "./image";
+export { RobustMQImage, digestOf } from "./image";
+export { registryLogin, platformImageArgs } from "./build";
 export { RobustMQImageArgs, ImageRegistryArgs } from "../api/image-args";
 export {
   resolveImageArgs,

@@ -29,7 +29,7 @@ import {
 import { show } from "../../validate/problems";
 import { monitorManifest } from "./scrape";
 import { prometheusRuleManifest } from "./rules";
-import { dashboardFileName, grafanaDashboard } from "./dashboard";
+import type * as dashboardModule from "./dashboard";
 import { objectLabels } from "../../api/naming";
 
 export const SCRAPE_MODES = values(ScrapeMode);
@@ -168,6 +168,9 @@ export function dashboardConfigMapManifest(
   cluster: ResolvedCluster,
   dashboard: NonNullable<ResolvedMonitoring["dashboard"]>,
 ): k8s.types.input.core.v1.ConfigMap {
+  // Grafana's SDK (over 200 modules) loads only for a cluster that has a dashboard.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { dashboardFileName, grafanaDashboard }: typeof dashboardModule = require("./dashboard");
   const json = grafanaDashboard({
     clusterName: cluster.name,
     namespace: cluster.namespace,
