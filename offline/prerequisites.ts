@@ -64,7 +64,7 @@ export interface Prerequisites {
   images: string[];
 }
 
-function groupVersion(apiVersion: string): { group: string; version: string } {
+export function groupVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.lastIndexOf("/");
   return i < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { buildReference } from "../offline/reference";
+import { buildRights } from "../offline/rights-stacks";
 
 const ROOT = path.join(__dirname, "..");
 const DOCS = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
@@ -35,6 +36,10 @@ describe("docs", function () {
   it("docs/REFERENCE.md is what the code's documentation says (npm run docs writes it)", () => {
     const { markdown } = buildReference();
     assert.equal(fs.readFileSync(path.join(ROOT, "docs", "REFERENCE.md"), "utf8"), markdown, "docs/REFERENCE.md is stale: run npm run docs");
+  });
+
+  it("docs/RIGHTS.md is the deployer rights the stacks' registered objects need (npm run docs writes it)", async () => {
+    assert.equal(fs.readFileSync(path.join(ROOT, "docs", "RIGHTS.md"), "utf8"), await buildRights(), "docs/RIGHTS.md is stale: run npm run docs");
   });
 
   it("every optional argument of the public types says what it defaults to (@default)", () => {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { kwokConfigFiles } from "./kwok-stages";
 import { Kubectl } from "./kubectl";
-import { makePki, writeKubeconfig } from "./pki";
+import { makePki, Pki, writeKubeconfig } from "./pki";
 import { freePort, Processes, waitFor } from "./processes";
 import { Tools } from "./tools";
 
@@ -22,6 +22,8 @@ export interface ControlPlane {
   /** Admin (system:masters) kubeconfig: what a deployer with cluster-admin rights uses. */
   kubeconfig: string;
   kubectl: Kubectl;
+  /** The run's CA and certificates, to issue more users (signUser). */
+  pki: Pki;
   logDir: string;
   stop(): Promise<void>;
 }
@@ -139,5 +141,5 @@ async function start(tools: Tools, workDir: string, procs: Processes, logDir: st
   // The ServiceAccount admission plugin refuses pods until the namespace's default account exists.
   await waitFor("the default ServiceAccount (kube-controller-manager running)", 60_000, async () => ((await kubectl.getOrUndefined("serviceaccount", "default", "default")) ? true : undefined));
 
-  return { server, kubeconfig: kubeconfigs.admin, kubectl, logDir, stop: () => procs.stopAll() };
+  return { server, kubeconfig: kubeconfigs.admin, kubectl, pki, logDir, stop: () => procs.stopAll() };
 }
