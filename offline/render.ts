@@ -128,6 +128,8 @@ export interface RenderResult {
   secrets: Array<{ name: string; namespace: string; keys: string[]; metadata: Record<string, unknown>; type?: string }>;
   prerequisites: Prerequisites;
   resources: Registered[];
+  /** What makes the output unfit to apply as is (a stand-in image digest), shown first wherever it is read. */
+  warnings: string[];
 }
 
 /** Order prefixes padded to the width of the count (at least 2 digits), so names sort in apply order. */
@@ -139,11 +141,12 @@ export function orderPrefixes(count: number): string[] {
 const IMAGE_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 /**
- * A stack that builds its image would render a stand-in digest (the mock runtime builds nothing)
- * that no registry holds: pods stuck in ImagePullBackOff, or worse, a digest someone trusts. So
- * the render refuses it unless told the image that was built and pushed.
+ * A stack that builds its image renders a stand-in digest (the mock runtime builds nothing) that
+ * no registry holds: applied as is, its pods stay in ImagePullBackOff. The render still writes the
+ * stack, so it can be read and reviewed, and flags the stand-in wherever a user looks (the output's
+ * README.md first, the render's own output); `--image` gives the image that was built and pushed.
  */
-function withImage(stack: string, config: Record<string, string>, image: string | undefined): Record<string, string> {
+function withImage(stack: string, config: Record<string, string>, image: string | undefined): { config: Record<string, string>; warnings: string[] } {
   const buildKey = `${CONFIG_NAMESPACE}:imageBuild`;
   if (image !== undefined) {
     if (!IMAGE_BY_DIGEST.test(image)) {
@@ -151,17 +154,20 @@ function withImage(stack: string, config: Record<string, string>, image: string 
     }
     const out: Record<string, string> = { ...config, [`${CONFIG_NAMESPACE}:image`]: image };
     delete out[buildKey];
-    return out;
+    return { config: out, warnings: [] };
   }
   if (config[buildKey] !== undefined) {
     const build = JSON.parse(config[buildKey]);
     const repo = [build.registry?.address, build.repository].filter(Boolean).join("/") || "<registry>/<repository>";
-    throw new Error(
-      `stack "${stack}" builds its image (${CONFIG_NAMESPACE}:imageBuild), which a render cannot do, and a stand-in digest would name an image no registry holds. ` +
-        `Build and push it (\`pulumi up\` does, or docker buildx with docker/Dockerfile), then render with its digest: npm run render -- ${stack} --image ${repo}@sha256:<digest>`,
-    );
+    return {
+      config,
+      warnings: [
+        `NOT DEPLOYABLE AS IS: stack "${stack}" builds its image (${CONFIG_NAMESPACE}:imageBuild), which a render cannot do, so its StatefulSets name a stand-in digest no registry holds. ` +
+          `Build and push it (\`pulumi up\` does, or docker buildx with docker/Dockerfile), then render with its digest: npm run render -- ${stack} --image ${repo}@sha256:<digest>`,
+      ],
+    };
   }
-  return config;
+  return { config, warnings: [] };
 }
 
 /**
@@ -174,7 +180,7 @@ export async function evaluateStack(stack: string, options: RenderOptions = {}, 
 }
 
 export async function renderStack(stack: string, options: RenderOptions = {}): Promise<RenderResult> {
-  const config = withImage(stack, loadStackConfig(stack, options.stackDir).config, options.image);
+  const { config, warnings } = withImage(stack, loadStackConfig(stack, options.stackDir).config, options.image);
   const { resources, result } = await evaluateStack(stack, options, config);
   const plan = new Map(result.cluster.plan.map((p, i) => [p.name, { index: i, feature: p.feature }]));
   const kube = resources.filter((r) => r.type.startsWith("kubernetes:"));
@@ -219,6 +225,7 @@ export async function renderStack(stack: string, options: RenderOptions = {}): P
     secrets,
     prerequisites: prerequisites([...main, ...patches.map((object) => ({ object }))]),
     resources,
+    warnings,
   };
 }
 
@@ -253,6 +260,7 @@ export function notes(result: RenderResult, dir: string): string {
   const lines = [
     `# Stack "${result.stack}", rendered`,
     "",
+    ...result.warnings.flatMap((w) => [`**${w}**`, ""]),
     "Apply, in this order:",
     "",
     "```sh",

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { MOCK_RANDOM_PREFIX } from "../../offline/mock-runtime";
-import { applyCommands, CLAIMS_DIR, leaveCountsToAutoscalers, NOTES_FILE, orderPrefixes, renderStack, SECRET_PLACEHOLDER, SECRET_SCRIPT, writeRendered } from "../../offline/render";
+import { applyCommands, CLAIMS_DIR, leaveCountsToAutoscalers, NOTES_FILE, notes, orderPrefixes, renderStack, SECRET_PLACEHOLDER, SECRET_SCRIPT, writeRendered } from "../../offline/render";
 import { validateManifest } from "../schema";
 import { BUILT_IMAGE, renderOptions } from "./render-options";
 import { CREDENTIALS } from "../../components/rmq/credentials";
@@ -138,12 +138,17 @@ describe("render", () => {
     }
   });
 
-  it("refuses a stack that builds its image unless given the built image by digest: a stand-in digest names no image", async () => {
+  it("flags a stack that builds its image as not deployable until given the built image by digest: a stand-in digest names no image", async () => {
     for (const stack of ["staging", "prod"]) {
-      await assert.rejects(renderStack(stack), /builds its image \(robustmq:imageBuild\).*npm run render -- \w+ --image registry\.example\.com\/platform\/robustmq@sha256:<digest>/);
+      const flagged = await renderStack(stack);
+      assert.equal(flagged.warnings.length, 1);
+      assert.match(flagged.warnings[0], /^NOT DEPLOYABLE AS IS: stack "\w+" builds its image \(robustmq:imageBuild\).*npm run render -- \w+ --image registry\.example\.com\/platform\/robustmq@sha256:<digest>/);
+      const text = notes(flagged, `rendered/${stack}`);
+      assert.ok(text.split("\n").slice(0, 4).some((l) => l.includes("NOT DEPLOYABLE AS IS")), "the output's README.md says it first");
     }
     await assert.rejects(renderStack("prod", { image: "registry.example.com/platform/robustmq:v0.4.11" }), /give the image by digest/);
-    const { files, prerequisites } = await renderStack("prod", { image: BUILT_IMAGE });
+    const { files, prerequisites, warnings } = await renderStack("prod", { image: BUILT_IMAGE });
+    assert.deepEqual(warnings, []);
     const images = files.filter((f) => f.object.kind === "StatefulSet").map((f) => f.object.spec.template.spec.containers[0].image);
     assert.deepEqual([...new Set(images)], [BUILT_IMAGE]);
     assert.ok(prerequisites.images.includes(BUILT_IMAGE));
