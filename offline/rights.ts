@@ -2,6 +2,7 @@
 // a Role in the stack's namespace and a ClusterRole for its cluster-scoped objects, with the verbs
 // pulumi-kubernetes 4.25 (server-side apply) uses in preview, up, refresh and destroy.
 import YAML from "yaml";
+import { SKIP_AWAIT_ANNOTATION, WAIT_FOR_ANNOTATION } from "../components/workload/volumes";
 import { groupVersion, plural } from "./prerequisites";
 
 type Manifest = Record<string, any>;
@@ -63,11 +64,10 @@ const OWNED_VERBS = ["create", "delete", "get", "list", "patch", "watch"];
  * fields. Its await's informer lists and watches the kind, unless `pulumi.com/skipAwait` skips it.
  */
 const PATCH_VERBS = ["get", "patch"];
-const AWAIT_VERBS = ["list", "watch"];
+/** An await's informer lists and watches; nothing reads what only an await reads by name. */
+const INFORMER_VERBS = ["list", "watch"];
 /** RBAC cannot narrow these to named objects: create names no existing object, list and watch a whole kind. */
 const UNNAMEABLE = new Set(["create", "list", "watch"]);
-/** Informers list and watch; nothing reads these by name. */
-const READ = ["list", "watch"];
 
 /**
  * What the awaits read besides the objects themselves (provider/pkg/await in pulumi-kubernetes
@@ -79,7 +79,7 @@ const READ = ["list", "watch"];
  */
 function awaitReads(objects: Manifest[]): Array<[group: string, resource: string]> {
   const out: Array<[string, string]> = [["", "events"]];
-  if (objects.some((o) => o.kind === "StatefulSet" && o.metadata?.annotations?.["pulumi.com/waitFor"] === undefined)) {
+  if (objects.some((o) => o.kind === "StatefulSet" && o.metadata?.annotations?.[WAIT_FOR_ANNOTATION] === undefined)) {
     out.push(["", "pods"]);
   }
   if (objects.some((o) => o.kind === "Service")) {
@@ -128,11 +128,11 @@ export function deployerRights(objects: readonly DeployedObject[], subject: Subj
     if (o.metadata?.namespace === undefined) {
       clusterScoped.push({ kind: o.kind, apiGroup: group, resource, name: o.metadata.name });
     } else {
-      addVerbs(namespaced, `${group}/${resource}`, patch !== true ? OWNED_VERBS : o.metadata?.annotations?.["pulumi.com/skipAwait"] === "true" ? PATCH_VERBS : [...PATCH_VERBS, ...AWAIT_VERBS]);
+      addVerbs(namespaced, `${group}/${resource}`, patch !== true ? OWNED_VERBS : o.metadata?.annotations?.[SKIP_AWAIT_ANNOTATION] === "true" ? PATCH_VERBS : [...PATCH_VERBS, ...INFORMER_VERBS]);
     }
   }
   for (const [group, resource] of awaitReads(objects.filter((o) => o.object.metadata?.namespace !== undefined).map((o) => o.object))) {
-    addVerbs(namespaced, `${group}/${resource}`, READ);
+    addVerbs(namespaced, `${group}/${resource}`, INFORMER_VERBS);
   }
 
   const metadata = (extra: Manifest = {}) => ({ name, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/component": "deployer-rights" }, ...extra });
