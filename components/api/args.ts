@@ -8,7 +8,7 @@ import type { RobustMQImageArgs } from "./image-args";
 import { PortArgs, Protocol } from "../rmq/ports";
 import { Topology } from "../rmq/topology";
 import { HostSpread, ImagePullPolicy, LogLevel, ServiceType, ZoneSpread } from "./enums";
-import type { AutoscalingArgs, IngressArgs, ListenerTlsArgs, MonitoringArgs, NetworkPolicyArgs, StorageClassArgs } from "./features";
+import type { AclArgs, AutoscalingArgs, BlacklistEntryArgs, IngressArgs, ListenerTlsArgs, MonitoringArgs, MqttUserArgs, NetworkPolicyArgs, RuntimeSyncArgs, StorageClassArgs, TopicArgs } from "./features";
 
 export { PortArgs };
 
@@ -242,6 +242,26 @@ export interface RobustMQClusterArgs {
    * @default none (the pods still carry prometheus.io/* scrape annotations)
    */
   monitoring?: MonitoringArgs;
+  /**
+   * The runtime sync (see RuntimeSyncArgs): applies extraConfig's dynamic-section keys and the
+   * users, ACLs, blacklist entries and topics below through the admin API, restarting no pod.
+   * @default on when any of them is declared
+   */
+  runtimeSync?: RuntimeSyncArgs;
+  /**
+   * MQTT users the runtime sync creates and keeps; removing one from the list deletes it. Users the
+   * program did not create are never touched. @default none
+   */
+  mqttUsers?: MqttUserArgs[];
+  /** ACL rules the runtime sync creates and keeps; removing one deletes it. @default none */
+  acls?: AclArgs[];
+  /** Blacklist entries the runtime sync creates and keeps; removing one deletes it. @default none */
+  blacklist?: BlacklistEntryArgs[];
+  /**
+   * Topics the runtime sync creates; removing one DELETES it and its messages. A topic that exists
+   * with other settings fails the sync (RobustMQ cannot change it in place). @default none
+   */
+  topics?: TopicArgs[];
 }
 
 /** In-cluster (and Ingress) endpoints of the enabled protocols and the admin API. */

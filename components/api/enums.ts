@@ -143,3 +143,61 @@ export type ImageBuildTarget = (typeof ImageBuildTarget)[keyof typeof ImageBuild
 export function values<T extends string>(e: Readonly<Record<string, T>>): readonly T[] {
   return Object.values(e);
 }
+
+/** What an ACL rule names (RobustMQ's EnumAclResourceType). */
+export const AclResourceType = {
+  ClientId: "ClientId",
+  User: "User",
+  Ip: "Ip",
+} as const;
+export type AclResourceType = (typeof AclResourceType)[keyof typeof AclResourceType];
+
+/** What an ACL rule governs (RobustMQ's EnumAclAction). */
+export const AclAction = {
+  Publish: "Publish",
+  Subscribe: "Subscribe",
+  All: "All",
+} as const;
+export type AclAction = (typeof AclAction)[keyof typeof AclAction];
+
+/** Whether an ACL rule allows or denies (RobustMQ's EnumAclPermission). */
+export const AclPermission = {
+  Allow: "Allow",
+  Deny: "Deny",
+} as const;
+export type AclPermission = (typeof AclPermission)[keyof typeof AclPermission];
+
+/** What a blacklist entry matches (RobustMQ's blacklist types). */
+export const BlacklistType = {
+  ClientId: "ClientId",
+  User: "User",
+  Ip: "Ip",
+  /** A client id pattern. */
+  ClientIdMatch: "ClientIdMatch",
+  /** A user name pattern. */
+  UserMatch: "UserMatch",
+  /** An IP range in CIDR notation. */
+  IpCidr: "IPCIDR",
+} as const;
+export type BlacklistType = (typeof BlacklistType)[keyof typeof BlacklistType];
+
+/** Where a topic's messages are stored (RobustMQ's StorageType). */
+export const TopicStorageType = {
+  /** In memory: lost when the node stops. */
+  EngineMemory: "EngineMemory",
+  /** RocksDB on the node's data volume. */
+  EngineRocksDB: "EngineRocksDB",
+  /** Replicated segments of the storage engine. */
+  EngineSegment: "EngineSegment",
+} as const;
+export type TopicStorageType = (typeof TopicStorageType)[keyof typeof TopicStorageType];
+
+/** The protocol a topic belongs to (RobustMQ's TopicSource). */
+export const TopicSource = {
+  MQTT: "MQTT",
+  NATS: "NATS",
+  MQ9: "MQ9",
+  Kafka: "Kafka",
+  AMQP: "AMQP",
+} as const;
+export type TopicSource = (typeof TopicSource)[keyof typeof TopicSource];

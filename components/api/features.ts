@@ -1,7 +1,8 @@
 // Arguments of the optional features: StorageClass, Ingress, listener TLS, NetworkPolicy,
 // monitoring, and broker autoscaling (a TierArgs field). Each is off (or the cluster's default)
 // when its argument is unset.
-import { AzureDiskSku, CertManagerMode, GcePdType, IngressController, IssuerKind, ReclaimPolicy, ScrapeMode, StoragePreset } from "./enums";
+import * as pulumi from "@pulumi/pulumi";
+import { AclAction, AclPermission, AclResourceType, BlacklistType, TopicSource, TopicStorageType, AzureDiskSku, CertManagerMode, GcePdType, IngressController, IssuerKind, ReclaimPolicy, ScrapeMode, StoragePreset } from "./enums";
 
 /**
  * StorageClass of the cluster's data volumes. Either `preset` (a class is created) or
@@ -239,4 +240,105 @@ export interface AutoscalingArgs {
   scaleDownPods?: number;
   /** Period of the scale-down limit, in seconds (1 to 1800). @default 60 */
   scaleDownPeriodSeconds?: number;
+}
+
+/**
+ * The runtime sync: an in-cluster Job that applies the program's runtime state to RobustMQ through
+ * its admin API: the dynamic sections of the configuration (extraConfig keys of
+ * mqtt_runtime.{protocol, slow_subscribe, flapping_detect, offline_message, system_monitor, schema,
+ * limit}, cluster_limit, meta_runtime and kafka_runtime.auto_create_topics_enable), MQTT users, ACLs,
+ * blacklist entries and topics. A change of any of them restarts no pod. See docs/RUNTIME.md.
+ */
+export interface RuntimeSyncArgs {
+  /**
+   * Run the sync. Keep it true once entities were declared: with it off nothing deletes what a
+   * removed declaration created.
+   * @default true when extraConfig sets a dynamic-section key or any user, ACL, blacklist entry or topic is declared
+   */
+  enabled?: boolean;
+  /**
+   * Image of the sync's container: Node.js 20 or later (the sync is one plain JavaScript file
+   * using only Node's own modules). Pin it by digest in production.
+   * @default "docker.io/library/node:20.18.1-alpine"
+   */
+  image?: string;
+  /** Seconds one sync may take, retries of an unavailable admin API included, before it fails. @default 300 */
+  timeoutSeconds?: number;
+  /**
+   * Cron schedule of the periodic sync, which finds and reverts changes made behind the program's
+   * back (the dashboard, the admin API); "" turns it off, leaving the sync of each `pulumi up`.
+   * @default "*\/10 * * * *" (every ten minutes)
+   */
+  reconcileSchedule?: string;
+  /**
+   * StorageClass of the sync's ledger claim (what the sync created, so that it deletes only that).
+   * @default the meta tier's class (the combined tier's), else the cluster default
+   */
+  ledgerStorageClassName?: string;
+}
+
+/** An MQTT user, created and kept by the runtime sync. */
+export interface MqttUserArgs {
+  /** Tenant of the user, 1 to 64 characters. @default "default" */
+  tenant?: string;
+  /** User name, 1 to 64 characters of letters, digits and . _ - @ : @default none (required) */
+  username: string;
+  /** Password, 12 to 128 characters; keep it a Pulumi secret. A change re-creates the user. @default none (required) */
+  password: pulumi.Input<string>;
+  /** A superuser passes every ACL check. @default false */
+  superuser?: boolean;
+}
+
+/** An ACL rule, created and kept by the runtime sync. */
+export interface AclArgs {
+  /** Tenant of the rule, 1 to 64 characters. @default "default" */
+  tenant?: string;
+  /** Name of the rule, unique in its tenant, 1 to 128 characters of letters, digits and . _ - @ : @default none (required) */
+  name: string;
+  /** What the rule names. @default none (required) */
+  resourceType: AclResourceType;
+  /** The client id, user name or IP the rule applies to, 1 to 256 characters. @default none (required) */
+  resourceName: string;
+  /** Topic filter the rule governs, at most 256 characters. @default "" (every topic) */
+  topic?: string;
+  /** Client IP the rule is limited to, at most 128 characters. @default "" (any address) */
+  ip?: string;
+  /** What the rule governs. @default none (required) */
+  action: AclAction;
+  /** Allow or deny. @default none (required) */
+  permission: AclPermission;
+  /** A note for people, at most 256 characters. @default "" */
+  description?: string;
+}
+
+/** A blacklist entry, created and kept by the runtime sync. */
+export interface BlacklistEntryArgs {
+  /** Tenant of the entry, 1 to 64 characters. @default "default" */
+  tenant?: string;
+  /** Name of the entry, unique in its tenant, 1 to 128 characters of letters, digits and . _ - @ : @default none (required) */
+  name: string;
+  /** What the entry matches. @default none (required) */
+  type: BlacklistType;
+  /** The client id, user name, IP, pattern or CIDR blocked, 1 to 256 characters. @default none (required) */
+  resourceName: string;
+  /** When the entry stops blocking, as Unix seconds. @default 4102444800 (2100-01-01T00:00:00Z: until removed) */
+  endTime?: number;
+  /** A note for people, at most 500 characters. @default "" */
+  description?: string;
+}
+
+/** A topic, created by the runtime sync (RobustMQ cannot change a topic's storage in place). */
+export interface TopicArgs {
+  /** Tenant of the topic, 1 to 128 characters. @default "default" */
+  tenant?: string;
+  /** Topic name, 1 to 256 characters, without the MQTT wildcards + and #. @default none (required) */
+  name: string;
+  /** Where its messages are stored; fixed once the topic exists. @default none (required) */
+  storageType: TopicStorageType;
+  /** The protocol it belongs to. @default "MQTT" */
+  source?: TopicSource;
+  /** Partitions, 1 to 1024; fixed once the topic exists. @default RobustMQ's runtime.default_topic_partition_num */
+  partitions?: number;
+  /** Replicas of each partition; fixed once the topic exists. @default the cluster's topic replica count (runtime.default_topic_replica_num) */
+  replicas?: number;
 }

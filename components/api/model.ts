@@ -25,6 +25,10 @@ export const Phase = {
   Ingress: "ingress",
   /** ServiceMonitors/PodMonitors, PrometheusRule: they watch the workloads, so they come after them. */
   Monitoring: "monitoring",
+  /** The runtime sync's plan, passwords and ledger. */
+  Runtime: "runtime",
+  /** The runtime sync's Job and CronJob: they need every node up and the admin Service routing to them, and read the objects above. */
+  Sync: "sync",
 } as const;
 export type Phase = (typeof Phase)[keyof typeof Phase];
 export const PHASES: readonly Phase[] = Object.values(Phase);
@@ -198,7 +202,32 @@ export interface ResolvedFeatures {
   monitoring?: ResolvedMonitoring;
 }
 
+/** One dynamic config section, as config/set takes it. */
+export interface ResolvedSection {
+  /** `config_type`. */
+  type: string;
+  /** server.toml table it replaces. */
+  table: string;
+  /** Every field of the section, nested like the TOML. */
+  value: Record<string, unknown>;
+}
+/** The runtime sync, resolved: what its plan says, in the admin API's field names. */
+export interface ResolvedRuntimeSync {
+  image: string;
+  timeoutSeconds: number;
+  /** Cron schedule of the periodic sync; undefined: none. */
+  reconcileSchedule?: string;
+  ledgerStorageClassName?: string;
+  sections: ResolvedSection[];
+  /** Users without their passwords: each password is the file `secretKey` of the sync's Secret. */
+  users: Array<{ tenant: string; username: string; superuser: boolean; secretKey: string }>;
+  acls: Array<{ tenant: string; name: string; desc: string; resource_type: string; resource_name: string; topic: string; ip: string; action: string; permission: string }>;
+  blacklist: Array<{ tenant: string; name: string; blacklist_type: string; resource_name: string; end_time: number; desc: string }>;
+  topics: Array<{ tenant: string; topic_name: string; storage_type: string; source: string; partition?: number; replication?: number }>;
+}
 export interface ResolvedCluster extends ResolvedFeatures {
+  /** The runtime sync; undefined when off. Its changes restart no pod. */
+  runtimeSync?: ResolvedRuntimeSync;
   name: string;
   names: ClusterNames;
   namespace: string;

@@ -74,6 +74,18 @@ export interface ClusterNames {
   /** Pulumi name of the meta tier's scale-in guard (ValidatingAdmissionPolicy and its binding). */
   metaScaleInGuard: string;
   metaScaleInGuardBinding: string;
+  /** ConfigMap (plan and program) and Secret (user passwords) of the runtime sync; same name, two kinds. */
+  runtimeSync: string;
+  /** Pulumi name of the runtime sync's Secret. */
+  runtimeSyncSecretResource: string;
+  /** The runtime sync's ledger claim. */
+  runtimeLedger: string;
+  /** Pulumi name of the sync Job (its object name carries the digest of what it applies). */
+  runtimeSyncJobResource: string;
+  /** The sync Job of one desired state. */
+  runtimeSyncJob: (digest: string) => string;
+  /** The periodic sync (CronJob names are limited to 52 characters). */
+  runtimeReconcile: string;
 }
 
 export function clusterNames(name: string): ClusterNames {
@@ -99,6 +111,12 @@ export function clusterNames(name: string): ClusterNames {
     image: `${name}-image`,
     metaScaleInGuard: `${name}-meta-scale-in`,
     metaScaleInGuardBinding: `${name}-meta-scale-in-binding`,
+    runtimeSync: `${name}-runtime-sync`,
+    runtimeSyncSecretResource: `${name}-runtime-sync-secret`,
+    runtimeLedger: `${name}-runtime-ledger`,
+    runtimeSyncJobResource: `${name}-runtime-sync-job`,
+    runtimeSyncJob: (digest) => `${name}-sync-${digest.slice(0, 10)}`,
+    runtimeReconcile: `${name}-reconcile`,
   };
 }
 
@@ -116,6 +134,14 @@ export function selectorLabels(cluster: Pick<Labelled, "name">, component: strin
 
 export function instanceSelector(cluster: Pick<Labelled, "name">): Record<string, string> {
   return { "app.kubernetes.io/name": "robustmq", "app.kubernetes.io/instance": cluster.name };
+}
+
+/**
+ * Labels of the runtime sync's pods: deliberately not the cluster's selector, so no Service, PDB or
+ * policy of the cluster's own pods takes them in.
+ */
+export function runtimeSyncPodLabels(cluster: Pick<Labelled, "name">): Record<string, string> {
+  return { "app.kubernetes.io/name": "robustmq-runtime-sync", "app.kubernetes.io/instance": cluster.name };
 }
 
 export function objectLabels(cluster: Labelled, component: string): Record<string, string> {

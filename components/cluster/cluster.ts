@@ -20,6 +20,7 @@ import { autoscalerOwnedFields } from "../features/autoscaling";
 import { FEATURES, TIER_FEATURES } from "./features";
 import { PHASES, PhasedRegistry } from "./plan";
 import { resolveClusterArgs } from "./resolve";
+import { runtimeSyncResources } from "../features/runtime-sync/resources";
 
 /** Type token of RobustMQCluster: "<package>:index:<class>", as Pulumi's component provider derives it. */
 export const CLUSTER_TYPE = "robustmq:index:RobustMQCluster";
@@ -87,7 +88,7 @@ export class RobustMQCluster extends pulumi.ComponentResource {
       cluster = { ...resolved, image: image.ref };
     }
     const creds = credentials(cluster.names, args, this, cluster.tiers.some((t) => !t.servesAdminApi), random);
-    deployCluster(this, cluster, registry, creds);
+    deployCluster(this, cluster, registry, creds, (args.mqttUsers ?? []).map((u) => u.password));
     this.plan = registry.plan;
 
     const svc = (n: string) => serviceFqdn(n, cluster.namespace, cluster.clusterDomain);
@@ -145,7 +146,7 @@ export class RobustMQCluster extends pulumi.ComponentResource {
 }
 
 /** Registers every Kubernetes object of the cluster, phase by phase, as children of `parent`. */
-function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, registry: PhasedRegistry, creds: Credentials): void {
+function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, registry: PhasedRegistry, creds: Credentials, userPasswords: pulumi.Input<string>[]): void {
   const names = cluster.names;
   const opts = (dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions => ({ parent, dependsOn });
   // The Kubernetes provider replaces a ConfigMap or Secret whose data changes (unless the user's
@@ -273,4 +274,12 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   addFeatures("ingress");
   // Last: monitors and alert rules watch everything above.
   addFeatures("monitoring");
+  // After everything: the sync talks to running nodes through the admin Service. It takes
+  // secrets the generic feature contract does not carry, hence its own call.
+  if (cluster.runtimeSync !== undefined) {
+    const retainLedger = cluster.tiers.some((t) => carriesMeta(t) && t.volumeRetention.whenDeleted === "Retain");
+    for (const r of runtimeSyncResources(cluster, cluster.runtimeSync, userPasswords, creds.jwtSecret, retainLedger)) {
+      registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)), "runtimeSync");
+    }
+  }
 }

@@ -48,6 +48,7 @@ import {
   validateTolerations,
 } from "../validate/values";
 import { FEATURES, TIER_FEATURES } from "./features";
+import { resolveRuntimeSync, validateRuntimeArgs } from "../features/runtime-sync/args";
 import { autoscalingCeiling, autoscalingRefusal } from "../features/autoscaling";
 import { readinessPortName } from "../workload/probes";
 import { volumeRetention } from "../workload/statefulset";
@@ -84,6 +85,7 @@ const ARG_FIELDS = [
   "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
   "logLevel", "extraConfig", "retainVolumes", "metaScaleInGuard", "clusterDomain", "labels", "podLabels",
   "storageClass", "ingress", "listenerTls", "networkPolicy", "monitoring",
+  "runtimeSync", "mqttUsers", "acls", "blacklist", "topics",
 ] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
 
 const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];
@@ -324,6 +326,7 @@ export function validateClusterArgs(name: string, argsIn: unknown): Problems {
   }
   const requested = isRecord(args.extraConfig) && isRecord(args.extraConfig.runtime) ? args.extraConfig.runtime.default_topic_replica_num : undefined;
   const max = topicReplicaLimit(engines);
+  c.add(...validateRuntimeArgs(args, max));
   if (Number.isInteger(requested) && ((requested as number) < 1 || (requested as number) > max)) {
     c.add(
       `extraConfig.runtime.default_topic_replica_num: must be from 1 to ${max} with ${engines} engine-role pod(s), got ${requested}: ` +
@@ -481,6 +484,7 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
     labels: args.labels ?? {},
     podLabels: args.podLabels ?? {},
   };
+  cluster.runtimeSync = resolveRuntimeSync(args, tiers.find(carriesMeta)?.storageClassName);
   for (const tier of tiers) {
     tier.patches = FEATURES.flatMap((f): TierPatch[] => {
       const resolved = cluster[f.arg];

@@ -23,7 +23,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { NetworkPolicyArgs, PeerArgs } from "../api/features";
 import { ResolvedCluster, ResolvedNetworkPolicy, ResolvedPeers } from "../api/model";
-import { BROKER_ROLE_LABEL, instanceSelector, objectLabels } from "../api/naming";
+import { BROKER_ROLE_LABEL, instanceSelector, objectLabels, runtimeSyncPodLabels } from "../api/naming";
 import { LISTENERS, Ports } from "../rmq/ports";
 import { Feature } from "./feature";
 import { Problems, isRecord, validateCidrList, validateDnsLabel, validateFields, validateNamespaceList } from "../validate/values";
@@ -209,6 +209,30 @@ export function networkPolicyManifests(cluster: ResolvedCluster, np: ResolvedNet
           // The cluster's own pods, every port (ports are listed on the receiving side).
           { to: [{ podSelector: pods }] },
           ...(extra.length > 0 ? [{ to: extra }] : []),
+        ],
+      }),
+    );
+  }
+  if (cluster.runtimeSync !== undefined) {
+    const sync = { matchLabels: runtimeSyncPodLabels(cluster) };
+    const admin = policyPorts(of("admin"));
+    const adminPods = { matchLabels: { ...instanceSelector(cluster), [BROKER_ROLE_LABEL]: "true" } };
+    policies.push(
+      // The admin Service routes to the broker-role pods: the sync reaches their admin port.
+      policy(cluster, "runtime-sync-admin", { podSelector: adminPods, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: sync }], ports: admin }] }),
+      // The sync's own pods: nothing comes in; out only DNS and the admin port.
+      policy(cluster, "runtime-sync", {
+        podSelector: sync,
+        policyTypes: ["Ingress", "Egress"],
+        egress: [
+          {
+            to: np.egress.dnsNamespace === undefined ? undefined : namespacePeers([np.egress.dnsNamespace]),
+            ports: [
+              { port: 53, protocol: "UDP" },
+              { port: 53, protocol: "TCP" },
+            ],
+          },
+          { to: [{ podSelector: adminPods }], ports: admin },
         ],
       }),
     );

@@ -2,6 +2,7 @@
 import type { ResolvedCluster, ResolvedTier } from "../api/model";
 import { renderLoggerToml } from "../rmq/config/logger-toml";
 import { configReadBy } from "../rmq/config/readers";
+import { withoutHotKeys } from "../rmq/config/dynamic";
 import { NodeConfig, renderServerToml, sha256 } from "../rmq/config/server-toml";
 import { metaAddrs } from "../rmq/identity";
 
@@ -26,7 +27,12 @@ export function nodeConfig(cluster: ResolvedCluster, tier: ResolvedTier): NodeCo
 export interface TierConfigFiles {
   /** ConfigMap data: logger.toml and server-<tier>.toml per tier. */
   data: Record<string, string>;
-  /** Per tier, the digest of the files its pods read: a change there rolls that tier only. */
+  /**
+   * Per tier, the digest of the files its pods read: a change there rolls that tier only. With the
+   * runtime sync on, the keys it applies at runtime are left out, so a change of them alone
+   * restarts nothing; the file still carries them, and the kubelet refreshes the mounted file, so a
+   * pod that restarts later reads the same values the sync set.
+   */
   checksums: Map<string, string>;
 }
 
@@ -35,9 +41,13 @@ export function configFiles(cluster: ResolvedCluster): TierConfigFiles {
   const data: Record<string, string> = { "logger.toml": logger };
   const checksums = new Map<string, string>();
   for (const tier of cluster.tiers) {
-    const toml = renderServerToml(nodeConfig(cluster, tier));
+    const node = nodeConfig(cluster, tier);
+    const toml = renderServerToml(node);
     data[configMapKey(tier)] = toml;
-    checksums.set(tier.name, sha256(toml, logger));
+    // Rendered from the same overlays minus those keys: without any, the digest is the file's own,
+    // so turning the sync on restarts nothing either.
+    const restartRelevant = cluster.runtimeSync === undefined ? toml : renderServerToml({ ...node, overlays: node.overlays.map((o) => withoutHotKeys(o)) });
+    checksums.set(tier.name, sha256(restartRelevant, logger));
   }
   return { data, checksums };
 }
