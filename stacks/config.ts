@@ -17,7 +17,7 @@ export class StackConfigError extends Error {
 }
 
 /** How a key's value is written in the stack file and read by the program. */
-export type ConfigKind = "string" | "integer" | "boolean" | "stringList" | "object" | "secret";
+export type ConfigKind = "string" | "integer" | "boolean" | "stringList" | "object" | "objectList" | "secret";
 
 /**
  * Where a key's value goes:
@@ -127,6 +127,14 @@ export const STACK_CONFIG: readonly StackConfigKey[] = [
     description: "Log level of the stdout log, error, warn, info, debug or trace. Default info." },
   { key: "extraConfig", kind: "object", to: arg("extraConfig"),
     description: "Extra server.toml settings merged over the generated ones, as nested tables." },
+  { key: "runtimeSync", kind: "object", to: arg("runtimeSync"),
+    description: "The runtime sync (a Job applying dynamic config keys, ACLs, blacklist entries and topics through the admin API). On when any of them is set." },
+  { key: "acls", kind: "objectList", to: arg("acls"),
+    description: "ACL rules the runtime sync creates and keeps (AclArgs). None by default." },
+  { key: "blacklist", kind: "objectList", to: arg("blacklist"),
+    description: "Blacklist entries the runtime sync creates and keeps (BlacklistEntryArgs). None by default." },
+  { key: "topics", kind: "objectList", to: arg("topics"),
+    description: "Topics the runtime sync creates; removing one deletes it and its messages (TopicArgs). None by default." },
   { key: "adminUsername", kind: "string", to: arg("adminUsername"),
     description: "Admin HTTP API user. Default admin (its password is always generated or set as a secret)." },
   { key: "adminPassword", kind: "secret", to: arg("adminPassword"),
@@ -252,6 +260,17 @@ class Reader {
       throw new StackConfigError(key, "an object (a YAML map)", JSON.stringify(v));
     }
     return v as Record<string, unknown>;
+  }
+
+  objectList(key: string): Array<Record<string, unknown>> | undefined {
+    const v = this.json(key);
+    if (v === undefined) {
+      return undefined;
+    }
+    if (!Array.isArray(v) || !v.every((o) => o !== null && typeof o === "object" && !Array.isArray(o))) {
+      throw new StackConfigError(key, "a list of objects (YAML maps)", JSON.stringify(v));
+    }
+    return v as Array<Record<string, unknown>>;
   }
 
   secret(key: string): pulumi.Output<string> | undefined {

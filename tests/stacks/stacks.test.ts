@@ -78,6 +78,10 @@ const SAMPLES: Record<string, { value: unknown; with?: Record<string, unknown> }
   monitoring: { value: { scrape: "PodMonitor", selectorLabels: { release: "kps" } } },
   logLevel: { value: "trace" },
   extraConfig: { value: { mqtt_runtime: { keep_alive: { max_time: 600 } } } },
+  runtimeSync: { value: { reconcileSchedule: "*/30 * * * *", timeoutSeconds: 120 } },
+  acls: { value: [{ name: "deny-all-publish", resourceType: "User", resourceName: "guest", action: "Publish", permission: "Deny" }] },
+  blacklist: { value: [{ name: "scanners", type: "IPCIDR", resourceName: "203.0.113.0/24", endTime: 1893456000 }] },
+  topics: { value: [{ name: "telemetry/in", storageType: "EngineRocksDB", partitions: 3 }] },
   adminUsername: { value: "operator" },
   adminPassword: { value: "sample-admin-password-0001" },
   jwtSecret: { value: "sample-jwt-secret-0001-sample-jwt-secret" },
@@ -114,7 +118,7 @@ describe("stack configuration", () => {
   it("has one table entry per key, each with a known kind, a destination and a description", () => {
     assert.equal(new Set(STACK_CONFIG_KEYS).size, STACK_CONFIG.length);
     for (const e of STACK_CONFIG) {
-      assert.ok(["string", "integer", "boolean", "stringList", "object", "secret"].includes(e.kind), `${e.key}: kind ${e.kind}`);
+      assert.ok(["string", "integer", "boolean", "stringList", "object", "objectList", "secret"].includes(e.kind), `${e.key}: kind ${e.kind}`);
       assert.ok(e.description.trim().length > 0, `${e.key} has a description`);
     }
   });

@@ -383,7 +383,7 @@ async function syncUsers() {
 }
 
 // ACLs and blacklist entries: create is an upsert and deleting a missing one succeeds.
-async function syncUpserted(kind, listPath, createPath, deletePath, entries, comparable, ledgerField) {
+async function syncUpserted(kind, listPath, createPath, deletePath, entries, comparable, complete, ledgerField) {
   const desired = new Set(entries.map((e) => key(e.tenant, e.name)));
   let rows;
   await step(kind + "s (list)", async () => {
@@ -399,16 +399,20 @@ async function syncUpserted(kind, listPath, createPath, deletePath, entries, com
       const owned = ledger[ledgerField].includes(k);
       if (have !== undefined && !owned) throw new ApiError("exists and was not created by this sync: it is left alone; delete it or declare another name", false, false);
       if (have === undefined && owned) drifted(object + " was deleted outside the program: creating it again");
+      const changed = have === undefined ? [] : comparable.filter((f) => String(have[f]) !== String(e[f]));
       if (have !== undefined) {
-        const changed = comparable.filter((f) => String(have[f]) !== String(e[f]));
         for (const f of changed) drifted(object + " has " + f + " " + JSON.stringify(have[f]) + " in the cluster, the program declares " + JSON.stringify(e[f]));
       }
       if (!owned) {
         ledger[ledgerField].push(k);
         saveLedger();
       }
-      await call("POST", createPath, e);
-      done((have === undefined ? "created " : "set ") + object);
+      // Written when missing or different; every time when the list cannot show every field
+      // (a blacklist row shows its end time as local time text), so the declared one holds.
+      if (have === undefined || changed.length > 0 || !complete) {
+        await call("POST", createPath, e);
+        done((have === undefined ? "created " : "set ") + object);
+      }
     });
   }
   for (const k of [...ledger[ledgerField]]) {
@@ -473,8 +477,8 @@ async function main() {
     await syncConfig();
     await syncTopics();
     await syncUsers();
-    await syncUpserted("acl", paths.aclList, paths.aclCreate, paths.aclDelete, plan.acls, ["resource_type", "resource_name", "topic", "ip", "action", "permission", "desc"], "acls");
-    await syncUpserted("blacklist entry", paths.blacklistList, paths.blacklistCreate, paths.blacklistDelete, plan.blacklist, ["blacklist_type", "resource_name", "desc"], "blacklist");
+    await syncUpserted("acl", paths.aclList, paths.aclCreate, paths.aclDelete, plan.acls, ["resource_type", "resource_name", "topic", "ip", "action", "permission", "desc"], true, "acls");
+    await syncUpserted("blacklist entry", paths.blacklistList, paths.blacklistCreate, paths.blacklistDelete, plan.blacklist, ["blacklist_type", "resource_name", "desc"], false, "blacklist");
     return finish(undefined);
   } catch (e) {
     return finish(e && e.message ? e.message : String(e));

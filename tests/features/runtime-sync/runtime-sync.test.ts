@@ -199,7 +199,7 @@ describe("runtime sync: objects", function () {
 
   it("opens the admin port of the broker-role pods to the sync's pods, and nothing else to or from them", function () {
     const cluster = resolveClusterArgs("rmq", { ...args, networkPolicy: {} });
-    const policies = networkPolicyManifests(cluster, cluster.networkPolicy!);
+    const policies = networkPolicyManifests(cluster, cluster.networkPolicy!) as any[];
     const own = policies.find((p) => p.metadata?.name === "rmq-netpol-runtime-sync")!;
     assert.deepEqual(own.spec?.podSelector, { matchLabels: runtimeSyncPodLabels(cluster) });
     assert.deepEqual(own.spec?.policyTypes, ["Ingress", "Egress"]);
