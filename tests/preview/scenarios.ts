@@ -26,7 +26,7 @@ export interface Change {
    * refresh` before the preview records them in the state: what the autoscaler set.
    */
   liveReplicas?: Record<string, number>;
-  /** The objects ("Kind/name") the plan changes, exactly; unset: at least one. */
+  /** The objects ("Kind/name", "Kind/prefix*" for a name ending in a digest) the plan changes, exactly; unset: at least one. */
   only?: string[];
 }
 
@@ -142,6 +142,29 @@ export const CHANGES: Change[] = [
       },
     },
   },
+  // Added: what the runtime sync applies through the admin API (a dynamic-section key, an ACL, a
+  // user's password) restarts no pod: the file keeps the key for the next start, a new Job applies it.
+  {
+    name: "dynamic config key (runtime sync)",
+    listed: false,
+    before: { edit: (c) => offlineMessages(c, true) },
+    after: { edit: (c) => offlineMessages(c, false) },
+    only: ["ConfigMap/robustmq-config", "ConfigMap/robustmq-runtime-sync", "Job/robustmq-sync-*"],
+  },
+  {
+    name: "add an ACL (runtime sync)",
+    listed: false,
+    before: { edit: (c) => (c.acls = []) },
+    after: { edit: (c) => (c.acls = [{ name: "deny-guest-publish", resourceType: "User", resourceName: "guest", action: "Publish", permission: "Deny" }]) },
+    only: ["ConfigMap/robustmq-runtime-sync", "Job/robustmq-sync-*"],
+  },
+  {
+    name: "rotate an MQTT user's password (runtime sync)",
+    listed: false,
+    before: { args: (a) => ({ ...a, mqttUsers: [{ username: "ingest", password: "ingest-password-0001" }] }) },
+    after: { args: (a) => ({ ...a, mqttUsers: [{ username: "ingest", password: "ingest-password-0002" }] }) },
+    only: ["Secret/robustmq-runtime-sync", "Job/robustmq-sync-*"],
+  },
   // Added: routine edits of serving objects and of the other credential.
   { name: "LB source range added", listed: false, after: { edit: (c) => (c.loadBalancerSourceRanges = [...(c.loadBalancerSourceRanges ?? []), "198.51.100.0/24"]) } },
   {
@@ -151,6 +174,13 @@ export const CHANGES: Change[] = [
     after: { secrets: { jwtSecret: "after-rotation-jwt-9876543210zyxwvutsrqp" } },
   },
 ];
+
+/** The runtime sync on, with [mqtt_runtime.offline_message] enable set, beside prod's own extraConfig. */
+function offlineMessages(c: ConfigDoc, enable: boolean): void {
+  c.runtimeSync = {};
+  const extra = c.extraConfig ?? {};
+  c.extraConfig = { ...extra, mqtt_runtime: { ...(extra.mqtt_runtime ?? {}), offline_message: { enable } } };
+}
 
 function parse(value: string): unknown {
   try {
