@@ -345,9 +345,12 @@ function join(path: string, name: string): string {
   return path === "" ? name : `${path}.${name}`;
 }
 
-function data(node: JNode, bare: string, text: string, path: string, atEnd = true): never {
-  // A data error is positioned after the value serde just consumed.
-  throw new SerdeError(bare, "data", atEnd ? node.end + 1 : node.start + 1, text, path);
+function data(node: JNode, bare: string, text: string, path: string): never {
+  // A data error is positioned after the value serde just consumed, except that serde_json's
+  // peek_invalid_type does not consume a map or a sequence: it stays before the bracket
+  // (serde_json 1.0.150 src/de.rs).
+  const unconsumed = (node.t === "obj" || node.t === "arr") && bare.startsWith("invalid type:");
+  throw new SerdeError(bare, "data", unconsumed ? node.start : node.end + 1, text, path);
 }
 
 function deValue(node: JNode, type: FieldType, text: string, path: string): unknown {
