@@ -231,6 +231,15 @@ describe("runtime-sync stand-in of RobustMQ v0.4.11's admin API", () => {
       ok(await call(si, "POST", "/api/cluster/blacklist/delete", { token, body: { tenant: "default", name: "b1" } }));
     });
 
+    it("writes years past 9999 with chrono's sign, and drops the connection past chrono's range (the handler panics)", async () => {
+      assert.match(localDateTime(253402300800 + 2 * 86400), /^\+10000-01-0\d \d\d:\d\d:\d\d$/);
+      ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: { ...entry, end_time: 8210266876799 } }));
+      const r = await call(si, "GET", "/api/cluster/blacklist/list", { token });
+      assert.match(r.json.data.data[0].end_time, /^\+26214[23]-/);
+      ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: { ...entry, end_time: 8210266876800 } }));
+      await assert.rejects(call(si, "GET", "/api/cluster/blacklist/list", { token }), /fetch failed/);
+    });
+
     it("validates type and end_time", async () => {
       code100(
         await call(si, "POST", "/api/cluster/blacklist/create", { token, body: { ...entry, blacklist_type: "Host", end_time: 0 } }),

@@ -533,15 +533,26 @@ function page<T>(rows: T[], query: Record<string, string>, sortable: (row: T, fi
   return success({ data: sorted.slice(offset, offset + limit), total_count: rows.length });
 }
 
-/** src/common/base/src/utils/time_util.rs: timestamp_to_local_datetime: "%Y-%m-%d %H:%M:%S" in the process's local offset. */
+// src/common/base/src/utils/time_util.rs: TIME_ZONE is the process's offset at the first call
+// (Local::now().offset(), a FixedOffset: no daylight-saving changes afterwards).
+const LOCAL_OFFSET_MINUTES = -new Date().getTimezoneOffset();
+
+/**
+ * src/common/base/src/utils/time_util.rs: timestamp_to_local_datetime: chrono's
+ * "%Y-%m-%d %H:%M:%S" at that fixed offset; chrono writes a year past 9999 with a "+" sign
+ * (chrono 0.4.45 src/format/formatting.rs: write_year).
+ */
 export function localDateTime(seconds: number): string {
-  const d = new Date(seconds * 1000);
-  const p = (n: number, w = 2): string => String(n).padStart(w, "0");
-  return `${p(d.getFullYear(), 4)}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  const d = new Date(seconds * 1000 + LOCAL_OFFSET_MINUTES * 60000);
+  const p = (n: number): string => String(n).padStart(2, "0");
+  const y = d.getUTCFullYear();
+  const year = y > 9999 ? `+${y}` : String(y).padStart(4, "0");
+  return `${year}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
 }
 
-// chrono's DateTime::from_timestamp fails past year 262142; time_util.rs unwraps it, so the handler
-// panics and hyper drops the connection.
+// chrono 0.4.45: DateTime::from_timestamp fails past NaiveDate::MAX (262142-12-31, MAX_YEAR =
+// (i32::MAX >> 13) - 1), i.e. past this many seconds; time_util.rs unwraps it, so the handler panics
+// and hyper drops the connection without an answer.
 const CHRONO_MAX_SECONDS = 8210266876799;
 
 /** An xid (src/common/base/src/uuid.rs: unique_id): 12 bytes in base32hex, lower case, 20 characters. */
