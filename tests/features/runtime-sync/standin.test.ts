@@ -308,6 +308,9 @@ describe("runtime-sync stand-in of RobustMQ v0.4.11's admin API", () => {
       assert.equal(r.json.data.mqtt_runtime.protocol.receive_max, 65535, "absent keys take the serde field default");
       assert.equal(si.state.stored.get("MqttProtocol"), '{"topic_alias_max":7}');
 
+      ok(await call(si, "POST", "/api/cluster/config/set", { token, body: { config_type: "MqttSystemMonitor", config: '{"os_cpu_high_watermark":0.1234567891,"os_memory_high_watermark":90}' } }));
+      r = await call(si, "GET", "/api/cluster/config/get", { token });
+      assert.match(r.text, /"os_cpu_high_watermark":0\.12345679,"os_memory_high_watermark":90\.0,/, "f32 as serde_json writes it");
       ok(await call(si, "POST", "/api/cluster/config/set", { token, body: { config_type: "KafkaDynamic", config: '{"auto_create_topics_enable":false}' } }));
       r = await call(si, "GET", "/api/cluster/config/get", { token });
       assert.equal(r.json.data.kafka_runtime.auto_create_topics_enable, false);

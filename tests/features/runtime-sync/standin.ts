@@ -228,7 +228,25 @@ export function defaultBrokerConfig(): Record<string, any> {
   return config;
 }
 
-/** serde_json's writing of the config: an f32 that holds an integer keeps its ".0". */
+/**
+ * serde_json writes an f32 with ryu: the shortest decimal that reads back as the same f32, and an
+ * integral value keeps its ".0". (ryu's exponent form for very large or small values is not
+ * reproduced; the watermarks it is used for are percentages.)
+ */
+function f32Json(value: number): string {
+  const f = Math.fround(value);
+  let shortest = f;
+  for (let p = 1; p <= 9; p++) {
+    const candidate = Number(f.toPrecision(p));
+    if (Math.fround(candidate) === f) {
+      shortest = candidate;
+      break;
+    }
+  }
+  return Number.isInteger(shortest) ? `${shortest}.0` : String(shortest);
+}
+
+/** serde_json's writing of the config JSON (only the f32 fields need care). */
 function configJson(value: unknown, path = ""): string {
   if (Array.isArray(value)) {
     return `[${value.map((v) => configJson(v, path)).join(",")}]`;
@@ -239,8 +257,8 @@ function configJson(value: unknown, path = ""): string {
       .map(([k, v]) => `${JSON.stringify(k)}:${configJson(v, path === "" ? k : `${path}.${k}`)}`);
     return `{${parts.join(",")}}`;
   }
-  if (typeof value === "number" && Number.isInteger(value) && CONFIG_KEYS[path]?.rustType === "f32") {
-    return `${value}.0`;
+  if (typeof value === "number" && CONFIG_KEYS[path]?.rustType === "f32") {
+    return f32Json(value);
   }
   return JSON.stringify(value ?? null);
 }
