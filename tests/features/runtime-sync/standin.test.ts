@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { defaultBrokerConfig, localDateTime, metaServiceError, StandIn, startStandIn } from "./standin";
+import { defaultBrokerConfig, localDateTime, metaServiceError, RATE_LIMITED_BODY, StandIn, startStandIn } from "./standin";
 
 const ADMIN = { adminUsername: "root", adminPassword: "s3cret" };
 
@@ -370,8 +370,12 @@ describe("runtime-sync stand-in of RobustMQ v0.4.11's admin API", () => {
         assert.equal(r.status, 502);
         assert.equal(r.text, "bad gateway");
       }
+      si.fault("GET", "/api/cluster/user/list", { kind: "status", status: 429, body: RATE_LIMITED_BODY });
+      const limited = await call(si, "GET", "/api/cluster/user/list", { token });
+      assert.equal(limited.status, 429);
+      assert.equal(limited.type, "text/plain; charset=utf-8");
       ok(await call(si, "GET", "/api/cluster/user/list", { token }), { data: [], total_count: 0 });
-      assert.deepEqual(si.requests.at(-2)?.query, { limit: "1" });
+      assert.deepEqual(si.requests.at(-3)?.query, { limit: "1" });
     });
 
     it("answers an injected error_response without touching state", async () => {

@@ -16,8 +16,11 @@
 //   order (the real order is validator's HashMap order, i.e. unspecified).
 // - Rate limiting: src/admin-server/src/server.rs: rate_limit_middleware calls
 //   src/common/rate-limit/src/global.rs: http_uri_rate_limit, which WAITS (until_ready) rather than
-//   refusing; it answers 429 only when cluster_limit.max_network_connection_rate is 0. The stand-in
-//   does not limit; a test wanting a 429 injects it with fault().
+//   refusing; it answers 429 only when cluster_limit.max_network_connection_rate is 0, with the
+//   body RATE_LIMITED_BODY. The stand-in does not limit; a test wanting a 429 injects it with fault().
+// - Health: /api/health/ready sits behind the auth middleware like every /api route (server.rs:
+//   common_route); the stand-in is always ready, where the real one answers 503 with a code-0 body
+//   (status "not_ready") while a configured port is down (src/admin-server/src/cluster/health.rs).
 // - Unknown paths: the real server's fallback serves the SPA's ./dist/index.html
 //   (server.rs: static_route); the stand-in answers 404 with an empty body.
 // - The user list's filter_field/filter_values/exact_match are not modelled (ignored).
@@ -26,6 +29,12 @@ import type { Socket } from "net";
 import { randomBytes } from "crypto";
 import { CONFIG_KEYS, CONFIG_TABLES } from "../../../components/rmq/config/known-keys";
 import { deserialize, FieldSpec, FieldType, SerdeError, StructSpec } from "./serde";
+
+/**
+ * The body of the only 429 the real server sends (server.rs: rate_limit_middleware writes the
+ * CommonError; src/common/base/src/error/common.rs: InvalidRateLimitValue), for fault("...", { kind: "status", status: 429, body }).
+ */
+export const RATE_LIMITED_BODY = "Rate limit value must be greater than 0, parameter name: network_connection_rate";
 
 export interface StandInOptions {
   adminUsername: string;
