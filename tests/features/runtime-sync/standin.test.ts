@@ -190,17 +190,43 @@ describe("runtime-sync stand-in of RobustMQ v0.4.11's admin API", () => {
   describe("ACLs (cluster/acl.rs, meta-service mqtt/acl.rs)", () => {
     const acl = { tenant: "default", name: "a1", resource_type: "User", resource_name: "alice", action: "Publish", permission: "Deny" };
 
-    it("creates as an upsert, lists all-string rows, deletes a missing one without error", async () => {
-      ok(await call(si, "POST", "/api/cluster/acl/create", { token, body: acl }));
-      ok(await call(si, "POST", "/api/cluster/acl/create", { token, body: { ...acl, permission: "Allow", topic: "t/#" } }));
+    it("creates as an upsert in the store, lists all-string rows, deletes a missing one without error", async () => {
+      ok(await call(si, "POST", "/api/cluster/acl/create", { token, body: { ...acl, topic: "t/#" } }));
       const r = await call(si, "GET", "/api/cluster/acl/list", { token });
       assert.deepEqual(r.json.data, {
-        data: [{ tenant: "default", name: "a1", desc: "", resource_type: "User", resource_name: "alice", topic: "t/#", ip: "", action: "Publish", permission: "Allow" }],
+        data: [{ tenant: "default", name: "a1", desc: "", resource_type: "User", resource_name: "alice", topic: "t/#", ip: "", action: "Publish", permission: "Deny" }],
         total_count: 1,
       });
+      ok(await call(si, "POST", "/api/cluster/acl/create", { token, body: { ...acl, permission: "Allow" } }));
+      assert.equal(si.state.acls.size, 1);
+      assert.equal(si.state.acls.get("default/a1")?.permission, "Allow");
       ok(await call(si, "POST", "/api/cluster/acl/delete", { token, body: { tenant: "default", name: "a1" } }));
       ok(await call(si, "POST", "/api/cluster/acl/delete", { token, body: { tenant: "default", name: "a1" } }));
       assert.equal(si.state.acls.size, 0);
+      assert.equal((await call(si, "GET", "/api/cluster/acl/list", { token })).json.data.total_count, 0);
+    });
+
+    it("lists the broker's cache: a re-created ACL shows twice, a moved one leaves a stale row until the broker restarts", async () => {
+      ok(await call(si, "POST", "/api/cluster/acl/create", { token, body: { ...acl, topic: "t/#" } }));
+      ok(await call(si, "POST", "/api/cluster/acl/create", { token, body: { ...acl, permission: "Allow" } }));
+      let r = await call(si, "GET", "/api/cluster/acl/list", { token });
+      // get_all_acl's order: (resource_type, resource_name, topic, ip, action, permission).
+      assert.deepEqual(r.json.data.data.map((a: any) => [a.name, a.topic, a.permission]), [["a1", "", "Allow"], ["a1", "t/#", "Deny"]]);
+      ok(await call(si, "POST", "/api/cluster/acl/delete", { token, body: { tenant: "default", name: "a1" } }));
+      assert.equal((await call(si, "GET", "/api/cluster/acl/list", { token })).json.data.total_count, 0);
+
+      ok(await call(si, "POST", "/api/cluster/acl/create", { token, body: acl }));
+      ok(await call(si, "POST", "/api/cluster/acl/create", { token, body: { ...acl, resource_name: "bob" } }));
+      ok(await call(si, "POST", "/api/cluster/acl/delete", { token, body: { tenant: "default", name: "a1" } }));
+      r = await call(si, "GET", "/api/cluster/acl/list", { token });
+      assert.deepEqual(r.json.data.data.map((a: any) => a.resource_name), ["alice"], "the stale row under the old resource");
+      si.restartBroker();
+      assert.equal((await call(si, "GET", "/api/cluster/acl/list", { token })).json.data.total_count, 0);
+
+      // Entries put into the store directly are what the broker loaded at start.
+      si.state.acls.set("default/seeded", { ...acl, name: "seeded", desc: "", topic: "", ip: "" });
+      r = await call(si, "GET", "/api/cluster/acl/list?name=seed", { token });
+      assert.deepEqual(r.json.data.data.map((a: any) => a.name), ["seeded"]);
     });
 
     it("validates the enums, and refuses resource_type Ip after validation lets it through", async () => {
@@ -221,14 +247,36 @@ describe("runtime-sync stand-in of RobustMQ v0.4.11's admin API", () => {
   describe("blacklist (cluster/blacklist.rs)", () => {
     const entry = { name: "b1", tenant: "default", blacklist_type: "ClientId", resource_name: "c1", end_time: 1893456000, desc: "d" };
 
-    it("creates as an upsert, lists end_time as a local datetime string, deletes a missing one without error", async () => {
+    it("creates as an upsert in the store, lists end_time as a local datetime string, deletes a missing one without error", async () => {
       ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: entry }));
-      ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: { ...entry, resource_name: "c2" } }));
       const r = await call(si, "GET", "/api/cluster/blacklist/list", { token });
-      assert.deepEqual(r.json.data.data, [{ name: "b1", tenant: "default", blacklist_type: "ClientId", resource_name: "c2", end_time: localDateTime(1893456000), desc: "d" }]);
+      assert.deepEqual(r.json.data.data, [{ name: "b1", tenant: "default", blacklist_type: "ClientId", resource_name: "c1", end_time: localDateTime(1893456000), desc: "d" }]);
       assert.match(r.json.data.data[0].end_time, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+      ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: { ...entry, desc: "e" } }));
+      assert.equal(si.state.blacklist.get("default/b1")?.desc, "e");
       ok(await call(si, "POST", "/api/cluster/blacklist/delete", { token, body: { tenant: "default", name: "b1" } }));
       ok(await call(si, "POST", "/api/cluster/blacklist/delete", { token, body: { tenant: "default", name: "b1" } }));
+      assert.equal(si.state.blacklist.size, 0);
+    });
+
+    it("lists the broker's cache: one ClientId entry per resource, a re-created Match entry twice", async () => {
+      ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: entry }));
+      ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: { ...entry, name: "b2" } }));
+      let r = await call(si, "GET", "/api/cluster/blacklist/list", { token });
+      assert.deepEqual(r.json.data.data.map((b: any) => b.name), ["b2"], "b2 replaced b1 in the ClientId map");
+      ok(await call(si, "POST", "/api/cluster/blacklist/delete", { token, body: { tenant: "default", name: "b2" } }));
+      assert.equal((await call(si, "GET", "/api/cluster/blacklist/list", { token })).json.data.total_count, 0);
+      assert.deepEqual([...si.state.blacklist.keys()], ["default/b1"]);
+      si.restartBroker();
+      r = await call(si, "GET", "/api/cluster/blacklist/list", { token });
+      assert.deepEqual(r.json.data.data.map((b: any) => b.name), ["b1"]);
+
+      const match = { ...entry, name: "m1", blacklist_type: "ClientIdMatch", resource_name: "c*" };
+      ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: match }));
+      ok(await call(si, "POST", "/api/cluster/blacklist/create", { token, body: { ...match, desc: "again" } }));
+      r = await call(si, "GET", "/api/cluster/blacklist/list", { token });
+      // get_all_blacklist's order: (blacklist_type, resource_name, end_time, desc).
+      assert.deepEqual(r.json.data.data.map((b: any) => [b.name, b.desc]), [["b1", "d"], ["m1", "again"], ["m1", "d"]]);
     });
 
     it("writes years past 9999 with chrono's sign, and drops the connection past chrono's range (the handler panics)", async () => {

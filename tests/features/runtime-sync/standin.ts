@@ -116,6 +116,11 @@ export interface StandIn {
   state: StandInState;
   requests: StandInRequest[];
   fault(method: string, path: string, fault: Fault, times?: number): void;
+  /**
+   * Beyond the agreed API: rebuild the broker's ACL/blacklist cache from the store, as a broker
+   * start does (src/broker-server/src/load_cache.rs); clears the drift the lists show.
+   */
+  restartBroker(): void;
   close(): Promise<void>;
 }
 
@@ -656,9 +661,88 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     return success("success");
   };
 
+  // ---- the broker's security cache (src/common/security/src/metadata.rs: SecurityMetadata) ----
+  // The ACL and blacklist LISTS read this cache, not the meta service's store (state.acls,
+  // state.blacklist, keyed by tenant/name). The meta service notifies every create and delete
+  // (src/broker-server/src/update_cache.rs: Create -> add_acl/add_blacklist, Delete ->
+  // remove_acl/remove_blacklist, with the STORED entry), and the cache does not key entries the way
+  // the store does, so the two drift apart; the list shows the drift:
+  // - add_acl pushes onto a Vec per (tenant, resource_type, resource_name): re-creating an ACL adds
+  //   a second row; remove_acl drops the rows of that name under the stored entry's resource only.
+  // - add_blacklist of type ClientId/User/Ip replaces the entry of the same (tenant, resource_name)
+  //   in that type's map, whatever its name; the *Match/IPCIDR types push onto a Vec per tenant.
+  //   remove_blacklist drops the entries of that name in that type's map or Vec.
+  // A broker start rebuilds the cache from the store (src/broker-server/src/load_cache.rs), which
+  // restartBroker() reproduces. Entries a test puts into state directly are loaded the first time a
+  // list runs, as if the broker had read them at start.
+  const aclCache: StandInAcl[] = [];
+  const blacklistCache: StandInBlacklist[] = [];
+  const aclLoaded = new Set<string>();
+  const blacklistLoaded = new Set<string>();
+
+  const cacheAddAcl = (acl: StandInAcl): void => {
+    aclCache.push({ ...acl });
+  };
+  const cacheRemoveAcl = (acl: StandInAcl): void => {
+    const keep = aclCache.filter(
+      (a) => !(a.tenant === acl.tenant && a.resource_type === acl.resource_type && a.resource_name === acl.resource_name && a.name === acl.name),
+    );
+    aclCache.splice(0, aclCache.length, ...keep);
+  };
+  const keyedByResource = (type: string): boolean => type === "ClientId" || type === "User" || type === "Ip";
+  const cacheAddBlacklist = (b: StandInBlacklist): void => {
+    if (keyedByResource(b.blacklist_type)) {
+      const at = blacklistCache.findIndex((x) => x.blacklist_type === b.blacklist_type && x.tenant === b.tenant && x.resource_name === b.resource_name);
+      if (at >= 0) {
+        blacklistCache.splice(at, 1);
+      }
+    }
+    blacklistCache.push({ ...b });
+  };
+  const cacheRemoveBlacklist = (b: StandInBlacklist): void => {
+    const keep = blacklistCache.filter((x) => !(x.blacklist_type === b.blacklist_type && x.tenant === b.tenant && x.name === b.name));
+    blacklistCache.splice(0, blacklistCache.length, ...keep);
+  };
+  const loadUnseen = (): void => {
+    for (const [key, acl] of state.acls) {
+      if (!aclLoaded.has(key)) {
+        aclLoaded.add(key);
+        cacheAddAcl(acl);
+      }
+    }
+    for (const [key, b] of state.blacklist) {
+      if (!blacklistLoaded.has(key)) {
+        blacklistLoaded.add(key);
+        cacheAddBlacklist(b);
+      }
+    }
+  };
+  const restartBroker = (): void => {
+    aclCache.length = 0;
+    blacklistCache.length = 0;
+    aclLoaded.clear();
+    blacklistLoaded.clear();
+    loadUnseen();
+  };
+
+  // Rust's derived Ord on a tuple of Strings (and a u64): lexicographic, field by field.
+  const byTuple = <T>(key: (x: T) => Array<string | number>) => (a: T, b: T): number => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let k = 0; k < ka.length; k++) {
+      if (ka[k] !== kb[k]) {
+        return ka[k] < kb[k] ? -1 : 1;
+      }
+    }
+    return 0;
+  };
+
   // src/admin-server/src/cluster/acl.rs
   const aclList: Handler = (query) => {
-    const rows = [...state.acls.values()]
+    loadUnseen();
+    // metadata.rs: get_all_acl sorts by (resource_type, resource_name, topic, ip, action, permission).
+    const rows = [...aclCache]
+      .sort(byTuple((a: StandInAcl) => [a.resource_type, a.resource_name, a.topic, a.ip, a.action, a.permission]))
       .filter((a) => query.tenant === undefined || a.tenant.includes(query.tenant))
       .filter((a) => query.name === undefined || a.name.includes(query.name))
       .filter((a) => query.resource_name === undefined || a.resource_name.includes(query.resource_name))
@@ -677,8 +761,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     if (!["ClientId", "User"].includes(v.resource_type)) {
       return failure(`invalid variant: ${v.resource_type}`);
     }
-    // src/meta-service/src/server/services/mqtt/acl.rs: create_acl_by_req writes unconditionally: an upsert.
-    state.acls.set(`${v.tenant}/${v.name}`, {
+    loadUnseen();
+    const acl: StandInAcl = {
       tenant: v.tenant,
       name: v.name,
       desc: v.desc ?? "",
@@ -688,7 +772,13 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       ip: v.ip ?? "",
       action: v.action,
       permission: v.permission,
-    });
+    };
+    // src/meta-service/src/server/services/mqtt/acl.rs: create_acl_by_req writes unconditionally (an
+    // upsert in the store, src/meta-service/src/storage/mqtt/acl.rs: keyed by tenant and name) and
+    // notifies the broker.
+    state.acls.set(`${v.tenant}/${v.name}`, acl);
+    aclLoaded.add(`${v.tenant}/${v.name}`);
+    cacheAddAcl(acl);
     return success("success");
   };
   const aclDelete: Handler = (_q, headers, raw) => {
@@ -696,14 +786,24 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     if ("reply" in req) {
       return req.reply;
     }
-    // mqtt/acl.rs: delete_acl_by_req answers OK when the ACL does not exist.
-    state.acls.delete(`${req.value.tenant}/${req.value.name}`);
+    loadUnseen();
+    const key = `${req.value.tenant}/${req.value.name}`;
+    const stored = state.acls.get(key);
+    // mqtt/acl.rs: delete_acl_by_req answers OK when the ACL does not exist (and notifies nothing).
+    if (stored !== undefined) {
+      state.acls.delete(key);
+      aclLoaded.delete(key);
+      cacheRemoveAcl(stored);
+    }
     return success("success");
   };
 
   // src/admin-server/src/cluster/blacklist.rs
   const blacklistList: Handler = (query) => {
-    const entries = [...state.blacklist.values()]
+    loadUnseen();
+    // metadata.rs: get_all_blacklist sorts by (blacklist_type, resource_name, end_time, desc).
+    const entries = [...blacklistCache]
+      .sort(byTuple((b: StandInBlacklist) => [b.blacklist_type, b.resource_name, b.end_time, b.desc]))
       .filter((b) => query.tenant === undefined || b.tenant.includes(query.tenant))
       .filter((b) => query.name === undefined || b.name.includes(query.name))
       .filter((b) => query.resource_name === undefined || b.resource_name.includes(query.resource_name));
@@ -727,15 +827,20 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       return req.reply;
     }
     const v = req.value;
-    // mqtt/acl.rs: create_blacklist_by_req writes unconditionally: an upsert keyed by tenant and name.
-    state.blacklist.set(`${v.tenant}/${v.name}`, {
+    loadUnseen();
+    const entry: StandInBlacklist = {
       tenant: v.tenant,
       name: v.name,
       blacklist_type: v.blacklist_type,
       resource_name: v.resource_name,
       end_time: v.end_time,
       desc: v.desc ?? "",
-    });
+    };
+    // mqtt/acl.rs: create_blacklist_by_req writes unconditionally (an upsert in the store,
+    // src/meta-service/src/storage/mqtt/blacklist.rs: keyed by tenant and name) and notifies the broker.
+    state.blacklist.set(`${v.tenant}/${v.name}`, entry);
+    blacklistLoaded.add(`${v.tenant}/${v.name}`);
+    cacheAddBlacklist(entry);
     return success("success");
   };
   const blacklistDelete: Handler = (_q, headers, raw) => {
@@ -743,8 +848,15 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     if ("reply" in req) {
       return req.reply;
     }
-    // mqtt/acl.rs: delete_blacklist_by_req answers OK when the entry does not exist.
-    state.blacklist.delete(`${req.value.tenant}/${req.value.name}`);
+    loadUnseen();
+    const key = `${req.value.tenant}/${req.value.name}`;
+    const stored = state.blacklist.get(key);
+    // mqtt/acl.rs: delete_blacklist_by_req answers OK when the entry does not exist (and notifies nothing).
+    if (stored !== undefined) {
+      state.blacklist.delete(key);
+      blacklistLoaded.delete(key);
+      cacheRemoveBlacklist(stored);
+    }
     return success("success");
   };
 
@@ -1010,6 +1122,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     fault(method, path, fault, times = 1) {
       faults.push({ method, path, fault, remaining: times });
     },
+    restartBroker,
     close() {
       // Hung requests keep their sockets open; close() would wait for them forever.
       for (const s of sockets) {
