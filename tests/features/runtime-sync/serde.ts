@@ -21,7 +21,7 @@ export class SerdeError extends Error {
     /** The error text without its position. */
     readonly bare: string,
     readonly category: SerdeCategory,
-    /** Where serde_json's reader was, as a byte-free string index (see position()). */
+    /** Where serde_json's reader was, as an index into the text; position() turns it into serde_json's line and byte column. */
     readonly index: number,
     readonly text: string,
     /** The serde_path_to_error path ("" at the top level). */
