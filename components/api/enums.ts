@@ -144,11 +144,13 @@ export function values<T extends string>(e: Readonly<Record<string, T>>): readon
   return Object.values(e);
 }
 
-/** What an ACL rule names (RobustMQ's EnumAclResourceType). */
+/**
+ * What an ACL rule names (RobustMQ's EnumAclResourceType). The admin API's validator also lets
+ * "Ip" through, but the type has no such variant and the create fails (v0.4.11): use `ip` instead.
+ */
 export const AclResourceType = {
   ClientId: "ClientId",
   User: "User",
-  Ip: "Ip",
 } as const;
 export type AclResourceType = (typeof AclResourceType)[keyof typeof AclResourceType];
 

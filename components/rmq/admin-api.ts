@@ -1,7 +1,8 @@
-// RobustMQ v0.4.11's admin HTTP API, as far as the package drives it: the paths, the request
-// fields and their limits, and what each entity call does with an existing or a missing entity.
-// Read from the source at the tag (paths: src/admin-server/src/path.rs and server.rs; requests:
-// src/admin-server/src/cluster/*.rs; semantics: src/meta-service/src/server/services/mqtt/*.rs).
+// RobustMQ v0.4.11's admin HTTP API, as far as the package drives it: the paths, the dynamic
+// config sections and the request fields' limits. Read from the source at the tag (paths:
+// src/admin-server/src/path.rs and server.rs; requests: src/admin-server/src/cluster/*.rs). What
+// each call does with an existing or a missing entity is in the sync's program
+// (features/runtime-sync/applier.ts) and in the tests' stand-in of the API, which cites the source.
 // No Pulumi here: the validation, the runtime-sync feature and its tests read these facts.
 
 /** Every /api path needs a JWT from this login (loopback callers skip it; a Job is no loopback). */
@@ -103,22 +104,3 @@ export const FIELD_LIMITS = {
   blacklist: { tenant: { min: 1, max: 64 }, name: { min: 1, max: 128 }, resourceName: { min: 1, max: 256 }, desc: { min: 0, max: 500 } },
   topic: { tenant: { min: 1, max: 128 }, name: { min: 1, max: 256 } },
 } as const satisfies Record<string, Record<string, Length>>;
-
-/** Values the create requests accept (their custom validators and FromStr impls). */
-export const ACL_RESOURCE_TYPES = ["ClientId", "User", "Ip"] as const;
-export const ACL_ACTIONS = ["Publish", "Subscribe", "All"] as const;
-export const ACL_PERMISSIONS = ["Allow", "Deny"] as const;
-export const BLACKLIST_TYPES = ["ClientId", "User", "Ip", "ClientIdMatch", "UserMatch", "IPCIDR"] as const;
-export const TOPIC_STORAGE_TYPES = ["EngineMemory", "EngineRocksDB", "EngineSegment"] as const;
-export const TOPIC_SOURCES = ["MQTT", "NATS", "MQ9", "Kafka", "AMQP"] as const;
-
-/**
- * What each entity's create and delete do with an existing or a missing entity (meta service at
- * v0.4.11). "refuse": an error; "upsert": the stored entity is replaced; "ok": nothing happens.
- */
-export const ENTITY_SEMANTICS = {
-  user: { createExisting: "refuse", deleteMissing: "refuse", update: "none" },
-  acl: { createExisting: "upsert", deleteMissing: "ok", update: "none" },
-  blacklist: { createExisting: "upsert", deleteMissing: "ok", update: "none" },
-  topic: { createExisting: "refuse", deleteMissing: "refuse", update: "none" },
-} as const;

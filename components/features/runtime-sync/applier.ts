@@ -149,7 +149,7 @@ async function listAll(p, query) {
 
 // The ledger: what this sync created (and may therefore change or delete).
 function emptyLedger() {
-  return { version: 1, cluster: plan.cluster, salt: crypto.randomBytes(16).toString("hex"), users: {}, acls: [], blacklist: [], topics: [] };
+  return { version: 1, cluster: plan.cluster, salt: crypto.randomBytes(16).toString("hex"), users: {}, acls: {}, blacklist: {}, topics: [] };
 }
 
 function loadLedger() {
@@ -264,14 +264,15 @@ async function syncTopics() {
     rows = await listAll(paths.topicList, {});
   });
   if (rows === undefined) return;
-  const live = new Map(rows.map((r) => [key(r.tenant, r.topic_name), r]));
+  // A deleted topic may stay listed, marked, until RobustMQ removes it.
+  const live = new Map(rows.filter((r) => r.mark_delete !== true).map((r) => [key(r.tenant, r.topic_name), r]));
   for (const t of plan.topics) {
     const k = key(t.tenant, t.topic_name);
     const object = "topic " + k;
     const owned = ledger.topics.includes(k);
     await step(object, async (attempt) => {
       // A retried create may have been applied before its answer was lost: look again.
-      const have = attempt === 1 ? live.get(k) : (await listAll(paths.topicList, { tenant: t.tenant, topic_name: t.topic_name })).find((r) => key(r.tenant, r.topic_name) === k);
+      const have = attempt === 1 ? live.get(k) : (await listAll(paths.topicList, { tenant: t.tenant, topic_name: t.topic_name })).find((r) => key(r.tenant, r.topic_name) === k && r.mark_delete !== true);
       if (have === undefined) {
         if (owned) drifted(object + " was deleted outside the program: creating it again");
         if (!owned) {
@@ -316,6 +317,9 @@ function fingerprint(password, superuser) {
   return crypto.createHash("sha256").update(ledger.salt + "\0" + password + "\0" + String(superuser)).digest("hex");
 }
 
+// A user's password cannot be read back. The ledger keeps a salted fingerprint of what was last
+// written and the user's create_time: a new create_time means someone deleted and re-created the
+// user (with another password, maybe), which is reverted like any drift.
 async function syncUsers() {
   const desired = new Set(plan.users.map((u) => key(u.tenant, u.username)));
   let rows;
@@ -324,44 +328,54 @@ async function syncUsers() {
   });
   if (rows === undefined) return;
   const live = new Map(rows.map((r) => [key(r.tenant, r.username), r]));
+  const lookup = async (u) => (await listAll(paths.userList, { tenant: u.tenant, user_name: u.username })).find((r) => key(r.tenant, r.username) === key(u.tenant, u.username));
+  const remember = async (u, k) => {
+    const row = await lookup(u);
+    ledger.users[k].created = row === undefined ? null : row.create_time;
+    saveLedger();
+  };
   const recreating = new Set();
   for (const u of plan.users) {
     const k = key(u.tenant, u.username);
     const object = "user " + k;
-    const ownedBefore = Object.prototype.hasOwnProperty.call(ledger.users, k);
     await step(object, async (attempt) => {
       const password = fs.readFileSync(path.join(env.RMQ_SECRETS, u.secretKey), "utf8");
       const fp = fingerprint(password, u.superuser);
       const body = { tenant: u.tenant, username: u.username, password, is_superuser: u.superuser };
       // A retried create or delete may have been applied before its answer was lost: look again.
-      const have = attempt === 1 ? live.get(k) : (await listAll(paths.userList, { tenant: u.tenant, user_name: u.username })).find((r) => key(r.tenant, r.username) === k);
-      const owned = Object.prototype.hasOwnProperty.call(ledger.users, k);
+      const have = attempt === 1 ? live.get(k) : await lookup(u);
+      const rec = ledger.users[k];
       if (have === undefined) {
-        if (ownedBefore && !recreating.has(k)) drifted(object + " was deleted outside the program: creating it again");
-        ledger.users[k] = fp;
+        if (rec !== undefined && !recreating.has(k)) drifted(object + " was deleted outside the program: creating it again");
+        ledger.users[k] = { fp, created: null };
         saveLedger();
         await call("POST", paths.userCreate, body);
-        live.set(k, { tenant: u.tenant, username: u.username, is_superuser: u.superuser });
-        done("created " + object);
+        await remember(u, k);
+        done((recreating.has(k) ? "re-created " : "created ") + object);
         return;
       }
-      if (!ownedBefore) {
-        if (attempt > 1 && owned) return done("created " + object);
-        throw new ApiError("exists and was not created by this sync: it is left alone; delete it or declare another name", false, false);
+      if (rec === undefined) throw new ApiError("exists and was not created by this sync: it is left alone; delete it or declare another name", false, false);
+      let changed = rec.fp !== fp;
+      if (!changed && rec.created !== null && have.create_time !== rec.created) {
+        drifted(object + " was deleted and created again outside the program (its password may differ): creating it again");
+        changed = true;
+      } else if (!changed && have.is_superuser !== u.superuser) {
+        drifted(object + " has is_superuser " + have.is_superuser + " in the cluster, the program declares " + u.superuser);
+        changed = true;
       }
-      if (recreating.has(k) && ledger.users[k] === fp) return done("re-created " + object + " (new password or superuser flag)");
-      const superuserDrift = have.is_superuser !== u.superuser;
-      if (ledger.users[k] === fp && !superuserDrift) return;
-      if (ledger.users[k] === fp) drifted(object + " has is_superuser " + have.is_superuser + " in the cluster, the program declares " + u.superuser);
+      if (!changed) {
+        if (rec.created === null) await remember(u, k);
+        return;
+      }
       // RobustMQ has no user update and refuses to create an existing user: re-create it.
       recreating.add(k);
       await call("POST", paths.userDelete, { tenant: u.tenant, username: u.username });
       live.delete(k);
-      ledger.users[k] = fp;
+      ledger.users[k] = { fp, created: null };
       saveLedger();
       await call("POST", paths.userCreate, body);
-      live.set(k, { tenant: u.tenant, username: u.username, is_superuser: u.superuser });
-      done("re-created " + object + " (new password or superuser flag)");
+      await remember(u, k);
+      done("re-created " + object + (rec.fp !== fp ? " (new password or superuser flag)" : ""));
     });
   }
   for (const k of Object.keys(ledger.users)) {
@@ -382,47 +396,63 @@ async function syncUsers() {
   }
 }
 
-// ACLs and blacklist entries: create is an upsert and deleting a missing one succeeds.
-async function syncUpserted(kind, listPath, createPath, deletePath, entries, comparable, complete, ledgerField) {
+// ACLs and blacklist entries: create is an upsert and deleting a missing one succeeds. Their lists
+// come from a broker's cache, which an upsert appends to (an ACL changed in place is listed twice,
+// old and new, until the broker restarts; a blacklist pattern entry once per create), while a
+// delete drops every cached row of that name. So an entry is changed by delete-then-create, which
+// leaves one row, and is written only when the plan changed it (the ledger holds what was last
+// written: the list cannot show a blacklist entry's end time) or when the list does not show
+// exactly one row with the declared values (a change behind the program's back).
+async function syncUpserted(kind, listPath, createPath, deletePath, entries, comparable, ledgerField) {
   const desired = new Set(entries.map((e) => key(e.tenant, e.name)));
   let rows;
   await step(kind + "s (list)", async () => {
     rows = await listAll(listPath, {});
   });
   if (rows === undefined) return;
-  const live = new Map(rows.map((r) => [key(r.tenant, r.name), r]));
+  const live = new Map();
+  for (const r of rows) {
+    const k = key(r.tenant, r.name);
+    live.set(k, [...(live.get(k) || []), r]);
+  }
+  const same = (row, e) => comparable.every((f) => String(row[f]) === String(e[f]));
   for (const e of entries) {
     const k = key(e.tenant, e.name);
     const object = kind + " " + k;
+    const record = JSON.stringify(e);
     await step(object, async () => {
-      const have = live.get(k);
-      const owned = ledger[ledgerField].includes(k);
-      if (have !== undefined && !owned) throw new ApiError("exists and was not created by this sync: it is left alone; delete it or declare another name", false, false);
-      if (have === undefined && owned) drifted(object + " was deleted outside the program: creating it again");
-      const changed = have === undefined ? [] : comparable.filter((f) => String(have[f]) !== String(e[f]));
-      if (have !== undefined) {
-        for (const f of changed) drifted(object + " has " + f + " " + JSON.stringify(have[f]) + " in the cluster, the program declares " + JSON.stringify(e[f]));
+      const listed = live.get(k) || [];
+      const owned = Object.prototype.hasOwnProperty.call(ledger[ledgerField], k);
+      if (listed.length > 0 && !owned) throw new ApiError("exists and was not created by this sync: it is left alone; delete it or declare another name", false, false);
+      if (owned && ledger[ledgerField][k] === record) {
+        if (listed.length === 0) {
+          drifted(object + " was deleted outside the program: creating it again");
+        } else if (listed.length > 1) {
+          drifted(object + " is listed " + listed.length + " times (changed outside the program, or rows RobustMQ keeps cached until the broker restarts): writing it again");
+        } else if (!same(listed[0], e)) {
+          for (const f of comparable.filter((f) => String(listed[0][f]) !== String(e[f]))) {
+            drifted(object + " has " + f + " " + JSON.stringify(listed[0][f]) + " in the cluster, the program declares " + JSON.stringify(e[f]));
+          }
+        } else {
+          return;
+        }
       }
-      if (!owned) {
-        ledger[ledgerField].push(k);
-        saveLedger();
-      }
-      // Written when missing or different; every time when the list cannot show every field
-      // (a blacklist row shows its end time as local time text), so the declared one holds.
-      if (have === undefined || changed.length > 0 || !complete) {
-        await call("POST", createPath, e);
-        done((have === undefined ? "created " : "set ") + object);
-      }
+      // Recorded before the write: the ledger may name more than exists, never less.
+      ledger[ledgerField][k] = record;
+      saveLedger();
+      if (listed.length > 0) await call("POST", deletePath, { tenant: e.tenant, name: e.name });
+      await call("POST", createPath, e);
+      done((listed.length === 0 ? "created " : "re-created ") + object);
     });
   }
-  for (const k of [...ledger[ledgerField]]) {
+  for (const k of Object.keys(ledger[ledgerField])) {
     if (desired.has(k)) continue;
     const object = kind + " " + k;
     await step(object, async () => {
       const [tenant, ...name] = k.split("/");
       await call("POST", deletePath, { tenant, name: name.join("/") });
       done("deleted " + object);
-      ledger[ledgerField] = ledger[ledgerField].filter((x) => x !== k);
+      delete ledger[ledgerField][k];
       saveLedger();
     });
   }
@@ -477,8 +507,8 @@ async function main() {
     await syncConfig();
     await syncTopics();
     await syncUsers();
-    await syncUpserted("acl", paths.aclList, paths.aclCreate, paths.aclDelete, plan.acls, ["resource_type", "resource_name", "topic", "ip", "action", "permission", "desc"], true, "acls");
-    await syncUpserted("blacklist entry", paths.blacklistList, paths.blacklistCreate, paths.blacklistDelete, plan.blacklist, ["blacklist_type", "resource_name", "desc"], false, "blacklist");
+    await syncUpserted("acl", paths.aclList, paths.aclCreate, paths.aclDelete, plan.acls, ["resource_type", "resource_name", "topic", "ip", "action", "permission", "desc"], "acls");
+    await syncUpserted("blacklist entry", paths.blacklistList, paths.blacklistCreate, paths.blacklistDelete, plan.blacklist, ["blacklist_type", "resource_name", "desc"], "blacklist");
     return finish(undefined);
   } catch (e) {
     return finish(e && e.message ? e.message : String(e));
