@@ -360,7 +360,8 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
     // has its Failed condition, one series per known reason, 1 on the condition's and 0 on the
     // others, or reason="" carrying status.failed for an unknown reason; before the condition,
     // reason="" with status.failed (v2.14.0 and later; earlier, no series). max folds them. With
-    // backoffLimit 0 the first failed pod is the Job's failure. The Job of an older desired state
+    // backoffLimit 0 the first failed pod is the Job's failure; a pod killed at the deadline counts
+    // as failed too (Kubernetes job_controller.go isPodFailed), so DeadlineExceeded shows here. The Job of an older desired state
     // is deleted once its successor is created, so a failed one here is the current state's (or
     // the state `pulumi up` failed to move away from).
     const failed = `max by (namespace, job_name) (kube_job_status_failed${job}) > 0`;
@@ -388,7 +389,8 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
     if (sync.reconcileSchedule !== undefined) {
       // kube-state-metrics cronjob.go: status.lastScheduleTime and status.lastSuccessfulTime (unix
       // seconds; the latter since v2.5.0, so this rule needs v2.5.0), labels namespace and cronjob.
-      // A success's time is its completion, after its own schedule time, so the difference is
+      // A success's time is its completion (Kubernetes cronjob_controllerv2.go, also for a Job made
+      // with `kubectl create job --from`), after its own schedule time, so the difference is
       // positive exactly while the latest run has not succeeded: running, failed, or never started.
       // `for` outlasts a run (activeDeadlineSeconds is timeoutSeconds + 60) plus a margin for the
       // controller and the scrape, so only a run that ended without success fires. Before the
