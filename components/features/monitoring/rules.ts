@@ -361,9 +361,9 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
     // others, or reason="" carrying status.failed for an unknown reason; before the condition,
     // reason="" with status.failed (v2.14.0 and later; earlier, no series). max folds them. With
     // backoffLimit 0 the first failed pod is the Job's failure; a pod killed at the deadline counts
-    // as failed too (Kubernetes job_controller.go isPodFailed), so DeadlineExceeded shows here. The Job of an older desired state
-    // is deleted once its successor is created, so a failed one here is the current state's (or
-    // the state `pulumi up` failed to move away from).
+    // as failed too (Kubernetes job_controller.go isPodFailed), so DeadlineExceeded shows here.
+    // The Job of an older desired state is deleted once its successor has run, so a failed one
+    // here is the current state's (or that of the state `pulumi up` failed to move away from).
     const failed = `max by (namespace, job_name) (kube_job_status_failed${job}) > 0`;
     const syncRules: AlertRule[] = [
       {
