@@ -84,9 +84,14 @@ export interface ClusterNames {
   runtimeSyncJobResource: string;
   /** The sync Job of one desired state. */
   runtimeSyncJob: (digest: string) => string;
+  /** Regex (RE2) of every runtimeSyncJob name, for the alert rules; the periodic sync's Jobs do not match. */
+  runtimeSyncJobPattern: string;
   /** The periodic sync (CronJob names are limited to 52 characters). */
   runtimeReconcile: string;
 }
+
+/** Hex digits of the desired state's digest in a sync Job's name. */
+const SYNC_DIGEST_CHARS = 10;
 
 export function clusterNames(name: string): ClusterNames {
   return {
@@ -115,7 +120,8 @@ export function clusterNames(name: string): ClusterNames {
     runtimeSyncSecretResource: `${name}-runtime-sync-secret`,
     runtimeLedger: `${name}-runtime-ledger`,
     runtimeSyncJobResource: `${name}-runtime-sync-job`,
-    runtimeSyncJob: (digest) => `${name}-sync-${digest.slice(0, 10)}`,
+    runtimeSyncJob: (digest) => `${name}-sync-${digest.slice(0, SYNC_DIGEST_CHARS)}`,
+    runtimeSyncJobPattern: `${name}-sync-[0-9a-f]{${SYNC_DIGEST_CHARS}}`,
     runtimeReconcile: `${name}-reconcile`,
   };
 }

@@ -228,7 +228,9 @@ describe("monitoring: the alert rules", () => {
         if (ROBUSTMQ_SERIES.has(s.name) || s.name === "up") {
           assert.ok(s.labels.includes("cluster"), `${r.alert}: ${s.name} without cluster`);
         } else {
-          assert.ok(/statefulset|pod|persistentvolumeclaim|name/.test(s.labels.join(" ")), `${r.alert}: ${s.name} not narrowed to this cluster's objects: ${text}`);
+          // Exact label names: a pattern would also take `namespace` for `name`.
+          const objectLabels = ["statefulset", "pod", "persistentvolumeclaim", "name", "job_name", "cronjob"];
+          assert.ok(s.labels.some((l) => objectLabels.includes(l)), `${r.alert}: ${s.name} not narrowed to this cluster's objects: ${text}`);
         }
       }
       assert.deepEqual([r.labels.cluster, r.labels.namespace], ["rmq", "mq"], `${r.alert} carries cluster and namespace`);
@@ -267,6 +269,21 @@ describe("monitoring: the alert rules", () => {
     assert.ok(!alertNames(byAnnotation).includes("RobustMQListenerCertificateNotServed"), "no listener certificate, no reload alert");
     const secretOnly = cluster({ listenerTls: { secretName: "own-tls" }, monitoring: {} });
     assert.deepEqual(alertNames(rulesOf(secretOnly)).filter((a) => a.includes("Certificate")), [], "a Secret we do not renew gets no cert-manager rule");
+  });
+
+  it("watch the runtime sync only when it is on, and its periodic run only with a schedule", () => {
+    const ruleOf = (c: ResolvedCluster, alert: string) => rulesOf(c).spec.groups.flatMap((g) => g.rules).find((r) => r.alert === alert);
+    assert.deepEqual(alertNames(rulesOf(cluster(SHAPES[1].args))).filter((a) => a.includes("Runtime")), [], "no sync, no sync alerts");
+    const once = cluster({ runtimeSync: { enabled: true, reconcileSchedule: "" }, monitoring: {} });
+    assert.deepEqual(alertNames(rulesOf(once)).filter((a) => a.includes("Runtime")), ["RobustMQRuntimeSyncFailed"]);
+    const failed = ruleOf(once, "RobustMQRuntimeSyncFailed")!;
+    assert.doesNotMatch(failed.expr, /cronjob/, "without a CronJob, nothing clears a failed Job but the next one");
+    assert.doesNotMatch(failed.annotations.description, /periodic/);
+    const slow = cluster({ runtimeSync: { enabled: true, timeoutSeconds: 1800, reconcileSchedule: "0 * * * *" }, monitoring: {} });
+    const reconcile = ruleOf(slow, "RobustMQRuntimeReconcileFailing")!;
+    assert.equal(reconcile.for, "36m", "longer than a run may take: 1800 s + 60 s, rounded up, + 5 min");
+    assert.match(reconcile.annotations.description, /schedule "0 \* \* \* \*"/);
+    assert.equal(ruleOf(cluster(REFERENCE, REFERENCE_NAME), "RobustMQRuntimeReconcileFailing")!.for, "11m", "default timeout 300 s");
   });
 
   it("follow the arguments: the expiry threshold, the runbook base, the rules switch", () => {

@@ -6,7 +6,7 @@
 // What the RobustMQ series mean is read from v0.4.11's source (rmq/metrics.ts has the files);
 // each rule says where its meaning comes from. Rules exist only where they mean something for
 // this deployment: the MQTT ones only with MQTT enabled, the certificate ones only when cert-manager
-// issues the cluster's certificates. Thresholds are fixed here and stated in docs/runbooks.md.
+// issues the cluster's certificates, the runtime sync's only with the sync on. Thresholds are fixed here and stated in docs/runbooks.md.
 import { ResolvedCluster, ResolvedMonitoring, ResolvedTier } from "../../api/model";
 import { CONTAINER_NAME, DATA_VOLUME } from "../../api/naming";
 import { carriesBroker, carriesMeta } from "../../rmq/topology";
@@ -57,6 +57,9 @@ export const THRESHOLDS = {
   volumeFreeCritical: 0.05,
   crashRestarts: 3,
 } as const;
+
+/** Minutes RobustMQRuntimeReconcileFailing waits beyond the longest run (controller and scrape delays). */
+export const RECONCILE_MARGIN_MINUTES = 5;
 
 /** Anchor of an alert's section in docs/runbooks.md (GitHub's heading slug of the alert name). */
 export function runbookAnchor(alert: string): string {
@@ -343,6 +346,68 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
       });
     }
     groups.push({ name: "robustmq-certificates", rules: certRules });
+  }
+
+  const sync = cluster.runtimeSync;
+  if (sync !== undefined) {
+    const names = cluster.names;
+    const job = sel({ namespace: ns, "job_name=~": names.runtimeSyncJobPattern });
+    const cronJob = sel({ namespace: ns, cronjob: names.runtimeReconcile });
+    const last = (metric: string) => `max by (namespace, cronjob) (${metric}${cronJob})`;
+    const scheduled = last("kube_cronjob_status_last_schedule_time");
+    const succeeded = last("kube_cronjob_status_last_successful_time");
+    // kube-state-metrics job.go (labels namespace, job_name, reason since v2.0.0): once the Job
+    // has its Failed condition, one series per known reason, 1 on the condition's and 0 on the
+    // others, or reason="" carrying status.failed for an unknown reason; before the condition,
+    // reason="" with status.failed (v2.14.0 and later; earlier, no series). max folds them. With
+    // backoffLimit 0 the first failed pod is the Job's failure; a pod killed at the deadline counts
+    // as failed too (Kubernetes job_controller.go isPodFailed), so DeadlineExceeded shows here.
+    // The Job of an older desired state is deleted once its successor has run, so a failed one
+    // here is the current state's (or that of the state `pulumi up` failed to move away from).
+    const failed = `max by (namespace, job_name) (kube_job_status_failed${job}) > 0`;
+    const syncRules: AlertRule[] = [
+      {
+        alert: "RobustMQRuntimeSyncFailed",
+        // The failed Job stays until the next change; a periodic run that succeeded after it
+        // started has applied the current plan (the ConfigMap it reads), so it is news no more.
+        expr:
+          sync.reconcileSchedule === undefined
+            ? failed
+            : `${failed} unless on (namespace, job_name) (max by (namespace, job_name) (kube_job_status_start_time${job}) < on (namespace) group_left () ${succeeded})`,
+        for: "5m",
+        severity: "warning",
+        summary: `Runtime sync Job {{ $labels.namespace }}/{{ $labels.job_name }} of RobustMQ cluster ${who} failed`,
+        description:
+          "The declared runtime state (dynamic config sections, MQTT users, ACLs, blacklist entries, topics) is not, or not fully, applied. " +
+          "`kubectl -n {{ $labels.namespace }} logs job/{{ $labels.job_name }}` and the pod's termination message name the object and RobustMQ's answer. " +
+          (sync.reconcileSchedule === undefined
+            ? "After fixing the cause, "
+            : `The periodic sync (CronJob ${names.runtimeReconcile}) applies the same state on its schedule, and this alert clears once it succeeds; to retry now, after fixing the cause, `) +
+          `\`pulumi up --target-replace <URN of ${names.runtimeSyncJobResource}>\` runs the Job again.`,
+      },
+    ];
+    if (sync.reconcileSchedule !== undefined) {
+      // kube-state-metrics cronjob.go: status.lastScheduleTime and status.lastSuccessfulTime (unix
+      // seconds; the latter since v2.5.0, so this rule needs v2.5.0), labels namespace and cronjob.
+      // A success's time is its completion (Kubernetes cronjob_controllerv2.go, also for a Job made
+      // with `kubectl create job --from`), after its own schedule time, so the difference is
+      // positive exactly while the latest run has not succeeded: running, failed, or never started.
+      // `for` outlasts a run (activeDeadlineSeconds is timeoutSeconds + 60) plus a margin for the
+      // controller and the scrape, so only a run that ended without success fires. Before the
+      // first success there is no lastSuccessfulTime series, hence the `unless` branch.
+      syncRules.push({
+        alert: "RobustMQRuntimeReconcileFailing",
+        expr: `(${scheduled} - ${succeeded} > 0) or (${scheduled} unless on (namespace, cronjob) ${succeeded})`,
+        for: `${Math.ceil((sync.timeoutSeconds + 60) / 60) + RECONCILE_MARGIN_MINUTES}m`,
+        severity: "warning",
+        summary: `The periodic runtime sync of RobustMQ cluster ${who} is failing`,
+        description:
+          `The latest run of CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} (schedule "${sync.reconcileSchedule}") did not succeed: ` +
+          "runtime state changed outside the program is not put back, and a declared state the up-time sync failed to apply stays unapplied. " +
+          "`kubectl -n {{ $labels.namespace }} get jobs` lists its last failed runs ({{ $labels.cronjob }}-<minutes>); `kubectl -n {{ $labels.namespace }} logs job/<run>` names the object and RobustMQ's answer.",
+      });
+    }
+    groups.push({ name: "robustmq-runtime-sync", rules: syncRules });
   }
   return groups;
 }

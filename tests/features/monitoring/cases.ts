@@ -12,6 +12,8 @@ export const REFERENCE: RobustMQClusterArgs = {
   listenerTls: { certManager: { issuerName: "internal-ca" } },
   ingress: { host: "mq.example.com", tls: { certManager: { issuerName: "letsencrypt" } } },
   monitoring: { runbookBaseUrl: "https://runbooks.example.com/robustmq.md" },
+  // On for its alerts; the default schedule (every 10 minutes) and timeout (300 s) apply.
+  runtimeSync: { enabled: true },
 };
 
 export interface ExpectedAlert {
@@ -49,6 +51,21 @@ const BROKER0 = { tier: "broker", pod: "rmq-broker-0" };
 const BROKER1 = { tier: "broker", pod: "rmq-broker-1" };
 const META_STS = { namespace: "mq", statefulset: "rmq-meta" };
 const DAY = 86400;
+const SYNC_JOB = { namespace: "mq", job_name: "rmq-sync-0123456789" };
+const RECONCILE = { namespace: "mq", cronjob: "rmq-reconcile" };
+const SYNC_FAILED_DESCRIPTION =
+  "The declared runtime state (dynamic config sections, MQTT users, ACLs, blacklist entries, topics) is not, or not fully, applied. " +
+  "`kubectl -n mq logs job/rmq-sync-0123456789` and the pod's termination message name the object and RobustMQ's answer. " +
+  "The periodic sync (CronJob rmq-reconcile) applies the same state on its schedule, and this alert clears once it succeeds; " +
+  "to retry now, after fixing the cause, `pulumi up --target-replace <URN of rmq-runtime-sync-job>` runs the Job again.";
+const RECONCILE_FIRES = {
+  labels: { cronjob: "rmq-reconcile" },
+  summary: "The periodic runtime sync of RobustMQ cluster mq/rmq is failing",
+  description:
+    'The latest run of CronJob mq/rmq-reconcile (schedule "*/10 * * * *") did not succeed: runtime state changed outside the program is not put back, ' +
+    "and a declared state the up-time sync failed to apply stays unapplied. " +
+    "`kubectl -n mq get jobs` lists its last failed runs (rmq-reconcile-<minutes>); `kubectl -n mq logs job/<run>` names the object and RobustMQ's answer.",
+};
 
 export const CASES: AlertCase[] = [
   // --- scraping
@@ -419,6 +436,74 @@ export const CASES: AlertCase[] = [
       [series("certmanager_certificate_not_before_timestamp_seconds", { namespace: "mq", name: "rmq-ingress-tls" })]: "5000x200",
     },
     at: "3h",
+    fires: [],
+  },
+  // --- runtime sync (kube-state-metrics; times in seconds from promtool's 0, one sample a minute)
+  {
+    alert: "RobustMQRuntimeSyncFailed",
+    name: "the sync Job fails at minute 3 (reason-less count, then the Failed condition's reasons); the last periodic success is older",
+    series: {
+      [series("kube_job_status_failed", SYNC_JOB)]: "0 0 0",
+      [series("kube_job_status_failed", { ...SYNC_JOB, reason: "BackoffLimitExceeded" })]: "_ _ _ 1x17",
+      [series("kube_job_status_failed", { ...SYNC_JOB, reason: "DeadlineExceeded" })]: "_ _ _ 0x17",
+      [series("kube_job_status_failed", { ...SYNC_JOB, reason: "Evicted" })]: "_ _ _ 0x17",
+      [series("kube_job_status_start_time", SYNC_JOB)]: "60x20",
+      [series("kube_cronjob_status_last_successful_time", RECONCILE)]: "30x20",
+    },
+    at: "10m",
+    fires: [{ labels: { job_name: "rmq-sync-0123456789" }, summary: "Runtime sync Job mq/rmq-sync-0123456789 of RobustMQ cluster mq/rmq failed", description: SYNC_FAILED_DESCRIPTION }],
+  },
+  {
+    alert: "RobustMQRuntimeSyncFailed",
+    name: "silent for a succeeded sync Job, a failed periodic run, another cluster's and another namespace's sync Job",
+    series: {
+      [series("kube_job_status_failed", SYNC_JOB)]: "0x20",
+      [series("kube_job_status_failed", { namespace: "mq", job_name: "rmq-reconcile-29400000", reason: "BackoffLimitExceeded" })]: "1x20",
+      [series("kube_job_status_failed", { namespace: "mq", job_name: "rmq2-sync-0123456789", reason: "BackoffLimitExceeded" })]: "1x20",
+      [series("kube_job_status_failed", { namespace: "other", job_name: "rmq-sync-0123456789", reason: "BackoffLimitExceeded" })]: "1x20",
+    },
+    at: "10m",
+    fires: [],
+  },
+  {
+    alert: "RobustMQRuntimeSyncFailed",
+    name: "silent once a periodic run succeeded after the failed Job started",
+    series: {
+      [series("kube_job_status_failed", { ...SYNC_JOB, reason: "BackoffLimitExceeded" })]: "1x20",
+      [series("kube_job_status_start_time", SYNC_JOB)]: "60x20",
+      [series("kube_cronjob_status_last_successful_time", RECONCILE)]: "30x4 400x15",
+    },
+    at: "10m",
+    fires: [],
+  },
+  {
+    alert: "RobustMQRuntimeReconcileFailing",
+    name: "the runs scheduled at minutes 10 and 20 fail after one success at 0:30",
+    series: {
+      [series("kube_cronjob_status_last_schedule_time", RECONCILE)]: "0x9 600x9 1200x10",
+      [series("kube_cronjob_status_last_successful_time", RECONCILE)]: "30x29",
+    },
+    at: "25m",
+    fires: [RECONCILE_FIRES],
+  },
+  {
+    alert: "RobustMQRuntimeReconcileFailing",
+    name: "no run has ever succeeded",
+    series: { [series("kube_cronjob_status_last_schedule_time", RECONCILE)]: "0x9 600x9 1200x10" },
+    at: "25m",
+    fires: [RECONCILE_FIRES],
+  },
+  {
+    alert: "RobustMQRuntimeReconcileFailing",
+    name: "silent while every run succeeds after 5 minutes, and for another namespace's and another cluster's failing CronJob",
+    series: {
+      [series("kube_cronjob_status_last_schedule_time", RECONCILE)]: "0x9 600x9 1200x10",
+      [series("kube_cronjob_status_last_successful_time", RECONCILE)]: "-300x4 300x9 900x9 1500x5",
+      [series("kube_cronjob_status_last_schedule_time", { namespace: "other", cronjob: "rmq-reconcile" })]: "1200x29",
+      [series("kube_cronjob_status_last_successful_time", { namespace: "other", cronjob: "rmq-reconcile" })]: "0x29",
+      [series("kube_cronjob_status_last_schedule_time", { namespace: "mq", cronjob: "rmq2-reconcile" })]: "1200x29",
+    },
+    at: "25m",
     fires: [],
   },
 ];
