@@ -14,6 +14,8 @@ export const BUILT_IN_KINDS: Readonly<Record<string, { since: string; why?: stri
   "v1/Secret": { since: "1.0" },
   "v1/PersistentVolumeClaim": { since: "1.0" },
   "storage.k8s.io/v1/StorageClass": { since: "1.6" },
+  "batch/v1/Job": { since: "1.2" },
+  "batch/v1/CronJob": { since: "1.21", why: "the runtime sync's periodic run, a `batch/v1` CronJob" },
   "networking.k8s.io/v1/NetworkPolicy": { since: "1.7" },
   "networking.k8s.io/v1/Ingress": { since: "1.19" },
   "autoscaling/v2/HorizontalPodAutoscaler": { since: "1.23" },

@@ -85,6 +85,10 @@ function awaitReads(objects: Manifest[]): Array<[group: string, resource: string
   if (objects.some((o) => o.kind === "Service")) {
     out.push(["", "endpoints"]);
   }
+  // A Job's await follows its pods (pulumi-kubernetes provider/pkg/await/job.go).
+  if (objects.some((o) => o.kind === "Job" && o.metadata?.annotations?.[SKIP_AWAIT_ANNOTATION] !== "true") && !out.some(([, r]) => r === "pods")) {
+    out.push(["", "pods"]);
+  }
   return out;
 }
 

@@ -42,7 +42,7 @@ describe("render: prerequisites, from what the stack registers", () => {
   });
 
   it("refuses a built-in kind it has no release for, and lists an unknown CRD group as it is", () => {
-    assert.throws(() => prerequisites([{ object: { apiVersion: "batch/v1", kind: "Job", metadata: { name: "j", namespace: "n" } } }]), /batch\/v1 Job is not in offline\/prerequisites\.ts BUILT_IN_KINDS/);
+    assert.throws(() => prerequisites([{ object: { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "j", namespace: "n" } } }]), /apps\/v1 DaemonSet is not in offline\/prerequisites\.ts BUILT_IN_KINDS/);
     const p = prerequisites([{ object: { apiVersion: "example.com/v1alpha1", kind: "Widget", metadata: { name: "w" } }, feature: "widgets" }]);
     assert.deepEqual(p.crds, [{ group: "example.com", version: "v1alpha1", kind: "Widget", objects: ["w"], features: ["widgets"], providedBy: undefined }]);
     assert.deepEqual(p.clusterScoped, [{ resource: "widgets.example.com", kind: "Widget", names: ["w"] }]);

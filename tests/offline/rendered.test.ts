@@ -138,6 +138,32 @@ describe("render", () => {
     }
   });
 
+  it("renders a stack with the runtime sync: plan, ledger claim, Job and CronJob, valid manifests, no Secret without users", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-sync-"));
+    const stackDir = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-stacks-"));
+    const acls = [{ name: "deny-guest", resourceType: "User", resourceName: "guest", action: "Publish", permission: "Deny" }];
+    fs.writeFileSync(path.join(stackDir, "Pulumi.synctest.yaml"), YAML.stringify({ config: { "robustmq:acls": acls, "robustmq:runtimeSync": { reconcileSchedule: "*/30 * * * *" } } }));
+    try {
+      const result = await writeRendered("synctest", out, { stackDir });
+      const objects = result.files.map((f) => f.object);
+      const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+      for (const k of ["ConfigMap/robustmq-runtime-sync", "PersistentVolumeClaim/robustmq-runtime-ledger", "CronJob/robustmq-reconcile"]) {
+        assert.ok(kinds.includes(k), `${k} in ${kinds.join(", ")}`);
+      }
+      assert.ok(kinds.some((k) => /^Job\/robustmq-sync-[0-9a-f]{10}$/.test(k)));
+      // The Job comes after every StatefulSet and Service in the apply order.
+      const last = (kind: string) => Math.max(...objects.map((o, i) => (o.kind === kind ? i : -1)));
+      assert.ok(kinds.findIndex((k) => k.startsWith("Job/")) > Math.max(last("StatefulSet"), last("Service")));
+      assert.deepEqual(result.secrets.map((s) => s.name), ["robustmq-credentials"]);
+      for (const o of objects) {
+        validateManifest(o);
+      }
+    } finally {
+      fs.rmSync(stackDir, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it("flags a stack that builds its image as not deployable until given the built image by digest: a stand-in digest names no image", async () => {
     for (const stack of ["staging", "prod"]) {
       const flagged = await renderStack(stack);

@@ -15,6 +15,7 @@ import { ADMIN_PATHS, LOGIN_PATH } from "../../rmq/admin-api";
 import { CREDENTIALS } from "../../rmq/credentials";
 import { serviceFqdn } from "../../rmq/identity";
 import { CONTAINER_SECURITY_CONTEXT } from "../../workload/security";
+import { SKIP_AWAIT_ANNOTATION } from "../../workload/volumes";
 import type { FeatureResource } from "../feature";
 import { APPLIER_SCRIPT } from "./applier";
 import { userPasswordProblems } from "./args";
@@ -66,7 +67,7 @@ export function syncPodSpec(cluster: ResolvedCluster, sync: ResolvedRuntimeSync)
         command: ["node", `${MOUNTS.program}/${PROGRAM_FILE}`],
         env: [
           { name: "RMQ_PLAN", value: `${MOUNTS.program}/${PLAN_FILE}` },
-          { name: "RMQ_SECRETS", value: MOUNTS.secrets },
+          ...(sync.users.length > 0 ? [{ name: "RMQ_SECRETS", value: MOUNTS.secrets }] : []),
           { name: "RMQ_ADMIN_PASSWORD", value: `${MOUNTS.admin}/${ADMIN_PASSWORD_KEY}` },
           { name: "RMQ_LEDGER", value: MOUNTS.ledger },
         ],
@@ -77,7 +78,7 @@ export function syncPodSpec(cluster: ResolvedCluster, sync: ResolvedRuntimeSync)
         securityContext: CONTAINER_SECURITY_CONTEXT,
         volumeMounts: [
           { name: "program", mountPath: MOUNTS.program, readOnly: true },
-          { name: "secrets", mountPath: MOUNTS.secrets, readOnly: true },
+          ...(sync.users.length > 0 ? [{ name: "secrets", mountPath: MOUNTS.secrets, readOnly: true }] : []),
           { name: "admin", mountPath: MOUNTS.admin, readOnly: true },
           { name: "ledger", mountPath: MOUNTS.ledger },
         ],
@@ -85,7 +86,8 @@ export function syncPodSpec(cluster: ResolvedCluster, sync: ResolvedRuntimeSync)
     ],
     volumes: [
       { name: "program", configMap: { name: names.runtimeSync } },
-      { name: "secrets", secret: { secretName: names.runtimeSync, defaultMode: 0o440 } },
+      // The users' passwords: a Secret only when there are users (a stack's config declares none).
+      ...(sync.users.length > 0 ? [{ name: "secrets", secret: { secretName: names.runtimeSync, defaultMode: 0o440 } }] : []),
       { name: "admin", secret: { secretName: names.secret, items: [{ key: ADMIN_PASSWORD_KEY, path: ADMIN_PASSWORD_KEY }], defaultMode: 0o440 } },
       { name: "ledger", persistentVolumeClaim: { claimName: names.runtimeLedger } },
     ],
@@ -155,13 +157,6 @@ export function runtimeSyncResources(
     },
     {
       phase: "runtime",
-      name: names.runtimeSyncSecretResource,
-      kind: "Secret",
-      create: (opts) =>
-        new k8s.core.v1.Secret(names.runtimeSyncSecretResource, { metadata: { name: names.runtimeSync, namespace: ns, labels }, type: "Opaque", data: secretData }, { ...opts, protect: false }),
-    },
-    {
-      phase: "runtime",
       name: names.runtimeLedger,
       kind: "PersistentVolumeClaim",
       create: (opts) =>
@@ -170,7 +165,7 @@ export function runtimeSyncResources(
           {
             // The claim binds when the first sync pod mounts it (WaitForFirstConsumer classes):
             // the provider's claim await would wait for that and time out.
-            metadata: { name: names.runtimeLedger, namespace: ns, labels, annotations: { "pulumi.com/skipAwait": "true" } },
+            metadata: { name: names.runtimeLedger, namespace: ns, labels, annotations: { [SKIP_AWAIT_ANNOTATION]: "true" } },
             spec: {
               accessModes: ["ReadWriteOnce"],
               ...(sync.ledgerStorageClassName === undefined ? {} : { storageClassName: sync.ledgerStorageClassName }),
@@ -196,6 +191,15 @@ export function runtimeSyncResources(
         ),
     },
   ];
+  if (sync.users.length > 0) {
+    resources.splice(1, 0, {
+      phase: "runtime",
+      name: names.runtimeSyncSecretResource,
+      kind: "Secret",
+      create: (opts) =>
+        new k8s.core.v1.Secret(names.runtimeSyncSecretResource, { metadata: { name: names.runtimeSync, namespace: ns, labels }, type: "Opaque", data: secretData }, { ...opts, protect: false }),
+    });
+  }
   if (sync.reconcileSchedule !== undefined) {
     resources.push({
       phase: "sync",
