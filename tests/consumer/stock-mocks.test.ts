@@ -42,7 +42,7 @@ const CASES: Case[] = [
   args("split, every default", { topology: "split" }),
   args("split with every credential given", { topology: "split", ...GIVEN }, GIVEN),
   args(
-    "split with every option: autoscaled brokers, built image, storage class, ingress, listener TLS, policies, monitoring",
+    "split with every option: autoscaled brokers, built image, storage class, ingress, listener TLS, policies, monitoring, runtime sync",
     {
       topology: "split",
       protocols: ["mqtt", "kafka", "amqp", "nats"],
@@ -53,6 +53,10 @@ const CASES: Case[] = [
       listenerTls: { certManager: { issuerName: "internal-ca" } },
       networkPolicy: { admin: { namespaces: ["monitoring"] } },
       monitoring: { scrape: "PodMonitor" },
+      extraConfig: { mqtt_runtime: { offline_message: { enable: false } } },
+      mqttUsers: [{ username: "ingest", password: "ingest-password-0001" }],
+      acls: [{ name: "ingest", resourceType: "User", resourceName: "ingest", action: "Publish", permission: "Allow" }],
+      topics: [{ name: "telemetry", storageType: "EngineSegment" }],
     },
   ),
   stackCase("dev"),
