@@ -9,11 +9,12 @@ import { networkPolicyManifests } from "../../../components/features/network-pol
 import { APPLIER_SCRIPT } from "../../../components/features/runtime-sync/applier";
 import { DEFAULT_RECONCILE_SCHEDULE, syncEnabled } from "../../../components/features/runtime-sync/args";
 import { syncPlan } from "../../../components/features/runtime-sync/resources";
-import { runtimeSyncPodLabels } from "../../../components/api/naming";
+import { podLabels, runtimeSyncPodLabels } from "../../../components/api/naming";
 import { DYNAMIC_SECTIONS, STARTUP_ONLY_DYNAMIC_KEYS, sectionKeys } from "../../../components/rmq/admin-api";
 import { CONFIG_KEYS } from "../../../components/rmq/config/known-keys";
 import { configFiles } from "../../../components/workload/config";
 import { runWithMocks, valueOf } from "../../../offline/mock-runtime";
+import { connectionAllowed, Endpoint, Policy, selects } from "../../network-policy-eval";
 import { problemsOf } from "../../problems";
 
 const SECRETS = { adminPassword: "admin-password-0123", jwtSecret: "j".repeat(40), mqttUsername: "root", mqttPassword: "root-password-0123" };
@@ -199,20 +200,27 @@ describe("runtime sync: objects", function () {
 
   it("opens the admin port of the broker-role pods to the sync's pods, and nothing else to or from them", function () {
     const cluster = resolveClusterArgs("rmq", { ...args, networkPolicy: {} });
-    const policies = networkPolicyManifests(cluster, cluster.networkPolicy!);
+    const policies = networkPolicyManifests(cluster, cluster.networkPolicy!) as unknown as Policy[];
     const own = policies.find((p) => p.metadata?.name === "rmq-netpol-runtime-sync")!;
     assert.deepEqual(own.spec?.podSelector, { matchLabels: runtimeSyncPodLabels(cluster) });
     assert.deepEqual(own.spec?.policyTypes, ["Ingress", "Egress"]);
     assert.equal(own.spec?.ingress, undefined);
-    const egressPorts = (own.spec?.egress as any[]).map((r) => (r.ports ?? []).map((p: any) => p.port));
-    assert.deepEqual(egressPorts, [[53, 53], [cluster.ports.http]]);
-    const admin = policies.find((p) => p.metadata?.name === "rmq-netpol-runtime-sync-admin")!;
-    assert.deepEqual((admin.spec?.ingress as any[])[0].ports, [{ port: cluster.ports.http, protocol: "TCP" }]);
     // The cluster's own policies do not select the sync's pods.
     for (const p of policies.filter((x) => !String(x.metadata?.name).includes("runtime-sync"))) {
-      const sel = (p.spec?.podSelector as any).matchLabels;
-      assert.ok(!Object.entries(sel).every(([k, v]) => runtimeSyncPodLabels(cluster)[k] === v), `${p.metadata?.name} selects the sync's pods`);
+      assert.ok(!selects(p.spec?.podSelector, runtimeSyncPodLabels(cluster)), `${p.metadata?.name} selects the sync's pods`);
     }
+    const ns = { "kubernetes.io/metadata.name": cluster.namespace };
+    const pod = (labels: Record<string, string>): Endpoint => ({ pod: { namespace: cluster.namespace, labels }, namespaceLabels: ns });
+    const sync = pod(runtimeSyncPodLabels(cluster));
+    const node = pod(podLabels(cluster, cluster.tiers[0]));
+    const dns: Endpoint = { pod: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }, namespaceLabels: { "kubernetes.io/metadata.name": "kube-system" } };
+    assert.ok(connectionAllowed(policies, sync, node, cluster.ports.http, "TCP"), "the sync reaches the admin port");
+    assert.ok(connectionAllowed(policies, sync, dns, 53, "UDP") && connectionAllowed(policies, sync, dns, 53, "TCP"), "and DNS");
+    for (const port of [cluster.ports.grpc, cluster.ports.mqttTcp]) {
+      assert.ok(!connectionAllowed(policies, sync, node, port, "TCP"), `not port ${port} of the nodes`);
+    }
+    assert.ok(!connectionAllowed(policies, sync, { ip: "192.0.2.10" }, 443, "TCP"), "nor anything outside");
+    assert.ok(!connectionAllowed(policies, node, sync, 8080, "TCP") && !connectionAllowed(policies, { ip: "192.0.2.10" }, sync, 8080, "TCP"), "nothing reaches the sync");
   });
 
   it("plans the admin API's own field names", function () {
