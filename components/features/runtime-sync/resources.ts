@@ -190,9 +190,13 @@ export function runtimeSyncResources(
         new k8s.batch.v1.Job(
           names.runtimeSyncJobResource,
           { metadata: { name: digest.apply((d) => names.runtimeSyncJob(d)), namespace: ns, labels }, spec: jobSpec(cluster, sync, "runtime-sync") },
-          // A Job never changes: a new desired state is a new Job (its name is the digest), and
-          // the old one goes once the new one has run. Not protected: it holds nothing.
-          { ...opts, protect: false, deleteBeforeReplace: false, customTimeouts: { create: `${sync.timeoutSeconds + 120}s`, update: `${sync.timeoutSeconds + 120}s` } },
+          // A new desired state is a new Job (its name is the digest): the provider creates it
+          // before the old one goes, since the name differs. A change of the pod alone (labels,
+          // image) keeps the name, and the provider asks to delete first; an explicit
+          // deleteBeforeReplace: false would override that (the engine prefers the option), and
+          // the "new" Job, applied onto the old one of the same name, would then be deleted as the
+          // replaced one. Not protected: it holds nothing.
+          { ...opts, protect: false, customTimeouts: { create: `${sync.timeoutSeconds + 120}s`, update: `${sync.timeoutSeconds + 120}s` } },
         ),
     },
   ];

@@ -15,6 +15,8 @@ import { CONFIG_KEYS } from "../../../components/rmq/config/known-keys";
 import { configFiles } from "../../../components/workload/config";
 import { runWithMocks, valueOf } from "../../../offline/mock-runtime";
 import { connectionAllowed, Endpoint, Policy, selects } from "../../network-policy-eval";
+import { evaluateProgram, plan } from "../../preview/harness";
+import { DEFAULT_PROVIDER_FLAGS } from "../../preview/k8s-rules";
 import { problemsOf } from "../../problems";
 
 const SECRETS = { adminPassword: "admin-password-0123", jwtSecret: "j".repeat(40), mqttUsername: "root", mqttPassword: "root-password-0123" };
@@ -196,6 +198,17 @@ describe("runtime sync: objects", function () {
     assert.notEqual(await name({ ...args, mqttUsers: [{ ...USER, password: "alice-password-2" }] }), base);
     assert.notEqual(await name({ ...args, acls: [] }), base);
     assert.equal(await name({ ...args, logLevel: "debug" }), base);
+  });
+
+  it("replaces the Job creating first when its name (the digest) changes, deleting first when only its pod changes", async function () {
+    // The provider's rules and the engine's (the program's deleteBeforeReplace option wins over
+    // the provider's answer), as the preview model applies them.
+    const snapshot = (a: RobustMQClusterArgs) => evaluateProgram(() => new RobustMQCluster("rmq", { ...SECRETS, ...a }));
+    const jobPlan = async (after: RobustMQClusterArgs) => plan(await snapshot(args), await snapshot(after), DEFAULT_PROVIDER_FLAGS).find((p) => p.kind === "Job")!;
+    const relabelled = await jobPlan({ ...args, podLabels: { team: "mq" } });
+    assert.deepEqual([relabelled.action, relabelled.deleteBeforeReplace], ["replace", true], "same name: the old Job goes first, else the new one is applied onto it and then deleted");
+    const newState = await jobPlan({ ...args, acls: [] });
+    assert.deepEqual([newState.action, newState.deleteBeforeReplace], ["replace", false], "a new name: created before the old one goes");
   });
 
   it("opens the admin port of the broker-role pods to the sync's pods, and nothing else to or from them", function () {
