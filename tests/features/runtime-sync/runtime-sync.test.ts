@@ -8,7 +8,7 @@ import { RobustMQCluster } from "../../../components/cluster/cluster";
 import { networkPolicyManifests } from "../../../components/features/network-policy";
 import { APPLIER_SCRIPT } from "../../../components/features/runtime-sync/applier";
 import { DEFAULT_RECONCILE_SCHEDULE, syncEnabled } from "../../../components/features/runtime-sync/args";
-import { syncPlan } from "../../../components/features/runtime-sync/resources";
+import { REPLACE_UNREADY_ANNOTATION, syncPlan } from "../../../components/features/runtime-sync/resources";
 import { podLabels, runtimeSyncPodLabels } from "../../../components/api/naming";
 import { DYNAMIC_SECTIONS, STARTUP_ONLY_DYNAMIC_KEYS, sectionKeys } from "../../../components/rmq/admin-api";
 import { CONFIG_KEYS } from "../../../components/rmq/config/known-keys";
@@ -209,6 +209,13 @@ describe("runtime sync: objects", function () {
     assert.deepEqual([relabelled.action, relabelled.deleteBeforeReplace], ["replace", true], "same name: the old Job goes first, else the new one is applied onto it and then deleted");
     const newState = await jobPlan({ ...args, acls: [] });
     assert.deepEqual([newState.action, newState.deleteBeforeReplace], ["replace", false], "a new name: created before the old one goes");
+  });
+
+  it("asks the provider to replace a Job that did not complete, so the next `up` runs a failed sync again", async function () {
+    const job = (await registered(args)).find((r) => r.name === "rmq-runtime-sync-job")!;
+    assert.equal(job.inputs.metadata.annotations[REPLACE_UNREADY_ANNOTATION], "true");
+    const cron = (await registered(args)).find((r) => r.name === "rmq-reconcile")!;
+    assert.equal(cron.inputs.metadata.annotations, undefined, "not the CronJob: the provider supports it on Jobs only");
   });
 
   it("opens the admin port of the broker-role pods to the sync's pods, and nothing else to or from them", function () {
