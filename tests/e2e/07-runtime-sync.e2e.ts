@@ -74,7 +74,7 @@ async function nodePods(): Promise<Map<string, string>> {
   return new Map((await kubectl().list("pods", NAMESPACE, "app.kubernetes.io/name=robustmq")).map((p) => [p.metadata.name, p.metadata.uid]));
 }
 
-/** The one sync Job the stack holds, once the Job controller has finished with it. */
+/** The one sync Job in the namespace (the CronJob's are named apart). */
 async function theJob(): Promise<any> {
   const jobs = await syncJobs();
   assert.equal(jobs.length, 1, `one sync Job, got ${jobs.map((j) => j.metadata.name).join(", ")}`);
@@ -109,7 +109,11 @@ describe("runtime sync: dev with a user, an ACL, a topic and a dynamic key, on t
     assert.ok(condition(job, "Complete"), `Job ${job.metadata.name} Complete: ${JSON.stringify(job.status)}`);
     assert.equal(job.spec.backoffLimit, 0);
     assert.equal(job.metadata.annotations[REPLACE_UNREADY_ANNOTATION], "true");
-    // Admitted: the restricted profile would have refused the pod, and the Job would hold no pod.
+    // The profile is enforced (a pod without the restricted settings is refused), so a pod of the
+    // Job's is one the profile admitted.
+    const bare = { apiVersion: "v1", kind: "Pod", metadata: { name: "e2e-unrestricted", namespace: NAMESPACE }, spec: { containers: [{ name: "c", image: "busybox" }] } };
+    const refused = await kubectl().run(["create", "--dry-run=server", "-f", "-"], JSON.stringify(bare));
+    assert.match(refused.stderr, /violates PodSecurity "restricted/, "the namespace enforces the restricted profile");
     const pods = await kubectl().list("pods", NAMESPACE, `job-name=${job.metadata.name}`);
     assert.equal(pods.length, 1, "the Job's pod was admitted");
     assert.equal(pods[0].status.phase, "Succeeded");
