@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { NetworkPolicyArgs } from "../../components/api/features";
 import { ResolvedCluster } from "../../components/api/model";
 import { podLabels } from "../../components/api/naming";
@@ -14,9 +13,8 @@ import { resolveClusterArgs } from "../../components/cluster/resolve";
 import { carriesBroker } from "../../components/rmq/topology";
 import { RobustMQArgsError } from "../../components/validate/errors";
 import { statefulSetManifest } from "../../components/workload/statefulset";
+import { allows, Policy, selects } from "../network-policy-eval";
 import { validateManifest } from "../schema";
-
-type Policy = INetworkPolicy;
 
 /** Who opens a connection, as the tiny evaluator below understands it. */
 type Source =
@@ -28,10 +26,6 @@ type Source =
 
 const OWN: Source = { kind: "own-pod" };
 const STRANGER: Source = { kind: "stranger" };
-
-function selects(selector: any, labels: Record<string, string>): boolean {
-  return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-}
 
 function peerMatches(peer: any, source: Source, cluster: ResolvedCluster): boolean {
   if (peer.ipBlock) {
@@ -47,17 +41,11 @@ function peerMatches(peer: any, source: Source, cluster: ResolvedCluster): boole
   return false;
 }
 
-/** NetworkPolicy ingress semantics: isolated once selected by an Ingress policy, then allowed by any rule. */
+/** Ingress to a pod of the cluster, by the shared evaluator; every pod is isolated at least by the default deny. */
 function allowed(policies: Policy[], cluster: ResolvedCluster, target: Record<string, string>, port: number, transport: string, source: Source): boolean {
-  const applying = policies.filter((p) => selects(p.spec?.podSelector, target) && (p.spec?.policyTypes as string[]).includes("Ingress"));
-  assert.ok(applying.length > 0, "every pod is isolated by at least the default deny");
-  return applying.some((p) =>
-    ((p.spec?.ingress ?? []) as any[]).some(
-      (rule) =>
-        (rule.from === undefined || rule.from.some((peer: any) => peerMatches(peer, source, cluster))) &&
-        (rule.ports === undefined || rule.ports.some((rp: any) => rp.port === port && rp.protocol === transport)),
-    ),
-  );
+  const verdict = allows(policies, { labels: target }, "Ingress", port, transport, (peer) => peerMatches(peer, source, cluster));
+  assert.ok(verdict.isolated, "every pod is isolated by at least the default deny");
+  return verdict.allowed;
 }
 
 /** Every port a tier's containers declare (the RobustMQ container and the bootstrap gate). */

@@ -20,6 +20,8 @@ import type { FeatureResource } from "../feature";
 import { APPLIER_SCRIPT } from "./applier";
 import { userPasswordProblems } from "./args";
 
+/** The provider's annotation asking to replace the object on the next update when it is not ready. */
+export const REPLACE_UNREADY_ANNOTATION = "pulumi.com/replaceUnready";
 /** Size of the ledger claim: a few kilobytes per thousand entities. */
 export const LEDGER_SIZE = "64Mi";
 const PLAN_FILE = "plan.json";
@@ -184,10 +186,26 @@ export function runtimeSyncResources(
       create: (opts) =>
         new k8s.batch.v1.Job(
           names.runtimeSyncJobResource,
-          { metadata: { name: digest.apply((d) => names.runtimeSyncJob(d)), namespace: ns, labels }, spec: jobSpec(cluster, sync, "runtime-sync") },
-          // A Job never changes: a new desired state is a new Job (its name is the digest), and
-          // the old one goes once the new one has run. Not protected: it holds nothing.
-          { ...opts, protect: false, deleteBeforeReplace: false, customTimeouts: { create: `${sync.timeoutSeconds + 120}s`, update: `${sync.timeoutSeconds + 120}s` } },
+          {
+            metadata: {
+              name: digest.apply((d) => names.runtimeSyncJob(d)),
+              namespace: ns,
+              labels,
+              // A failed sync is run again by the next `up`: the provider replaces a Job that is
+              // not Complete. Without it the failed Job keeps its name (the desired state did not
+              // change), the Job controller never runs it again, and every `up` reports the same
+              // failure until someone deletes the Job and refreshes the state.
+              annotations: { [REPLACE_UNREADY_ANNOTATION]: "true" },
+            },
+            spec: jobSpec(cluster, sync, "runtime-sync"),
+          },
+          // A new desired state is a new Job (its name is the digest): the provider creates it
+          // before the old one goes, since the name differs. A change of the pod alone (labels,
+          // image) keeps the name, and the provider asks to delete first; an explicit
+          // deleteBeforeReplace: false would override that (the engine prefers the option), and
+          // the "new" Job, applied onto the old one of the same name, would then be deleted as the
+          // replaced one. Not protected: it holds nothing.
+          { ...opts, protect: false, customTimeouts: { create: `${sync.timeoutSeconds + 120}s`, update: `${sync.timeoutSeconds + 120}s` } },
         ),
     },
   ];

@@ -7,7 +7,10 @@
 //   size grows gets its volume and capacity grown (the real PV controller binds, the real expand
 //   controller hands the resize to the "external" resizer);
 // - a cloud load-balancer controller and ingress-nginx: LoadBalancer Services and Ingresses of
-//   class nginx get an address, which is what `pulumi up` waits for.
+//   class nginx get an address, which is what `pulumi up` waits for;
+// - a failing runtime sync: a Job's pod labelled SYNC_OUTCOME_LABEL=fail ends Failed, its container
+//   terminated as the sync ends when RobustMQ refuses something, so `pulumi up`'s handling of a
+//   failed Job is seen (kwok's pod-complete makes every other Job's pod Succeeded).
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
@@ -25,13 +28,18 @@ export const INGRESS_CLASS = "nginx";
 
 const SHIPPED = ["node/fast/node-initialize.yaml", "node/heartbeat-with-lease/node-heartbeat-with-lease.yaml", "pod/fast/pod-ready.yaml", "pod/fast/pod-complete.yaml", "pod/fast/pod-delete.yaml"];
 
+/** Label that makes a Job's pod fail (value "fail") instead of completing. */
+export const SYNC_OUTCOME_LABEL = "e2e.robustmq.io/sync-outcome";
+/** The failed container's termination message, as the sync writes it for a refused create. */
+export const SYNC_FAILURE_MESSAGE = "topic default/x: POST /api/cluster/topic/create: RobustMQ refused it: stand-in failure";
+
 const cel = (expression: string) => ({ cel: { expression } });
 // apiGroup is kwok's group/version ("v1" for the core group).
-const stage = (name: string, apiGroup: string, kind: string, matchExpressions: unknown[], steps: unknown[]) => ({
+const stage = (name: string, apiGroup: string, kind: string, matchExpressions: unknown[], steps: unknown[], weight?: number) => ({
   apiVersion: "kwok.x-k8s.io/v1alpha1",
   kind: "Stage",
   metadata: { name },
-  spec: { resourceRef: { apiGroup, kind }, selector: { matchExpressions }, steps },
+  spec: { resourceRef: { apiGroup, kind }, selector: { matchExpressions }, ...(weight === undefined ? {} : { weight }), steps },
 });
 
 const PROVISIONER = "volume.kubernetes.io/storage-provisioner";
@@ -142,6 +150,57 @@ function harnessStages(): unknown[] {
       "Ingress",
       [cel(`has(self.spec.ingressClassName) && self.spec.ingressClassName == '${INGRESS_CLASS}'`), cel("!has(self.status.loadBalancer.ingress)")],
       [{ patch: { root: "status", subresource: "status", template: `loadBalancer:\n  ingress:\n  - ip: ${SIMULATED_ADDRESS}\n` } }],
+    ),
+    // A sync that RobustMQ refused: the pod fails with the sync's exit code and termination
+    // message. pod-complete matches the same pods; kwok (pkg/utils/lifecycle, Lifecycle.Match)
+    // picks among matching stages at random by weight, keeping only those of weight > 0 when any
+    // has one: pod-complete has none, so this weight makes the choice certain.
+    stage(
+      "e2e-sync-fail",
+      "v1",
+      "Pod",
+      [
+        { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
+        { key: ".status.phase", operator: "In", values: ["Running"] },
+        { key: ".metadata.ownerReferences.[].kind", operator: "In", values: ["Job"] },
+        { key: `.metadata.labels["${SYNC_OUTCOME_LABEL}"]`, operator: "In", values: ["fail"] },
+      ],
+      [
+        {
+          patch: {
+            root: "status",
+            subresource: "status",
+            template: [
+              "{{ $now := Now }}",
+              "phase: Failed",
+              "conditions:",
+              "- type: Ready",
+              '  status: "False"',
+              "  lastTransitionTime: {{ $now | Quote }}",
+              "- type: ContainersReady",
+              '  status: "False"',
+              "  lastTransitionTime: {{ $now | Quote }}",
+              "containerStatuses:",
+              "{{ range .spec.containers }}",
+              "- image: {{ .image | Quote }}",
+              "  name: {{ .name | Quote }}",
+              "  ready: false",
+              "  restartCount: 0",
+              "  started: false",
+              "  state:",
+              "    terminated:",
+              "      exitCode: 1",
+              "      reason: Error",
+              `      message: ${JSON.stringify(SYNC_FAILURE_MESSAGE)}`,
+              "      startedAt: {{ $now | Quote }}",
+              "      finishedAt: {{ $now | Quote }}",
+              "{{ end }}",
+              "",
+            ].join("\n"),
+          },
+        },
+      ],
+      1,
     ),
   ];
 }

@@ -8,12 +8,15 @@ import { RobustMQCluster } from "../../../components/cluster/cluster";
 import { networkPolicyManifests } from "../../../components/features/network-policy";
 import { APPLIER_SCRIPT } from "../../../components/features/runtime-sync/applier";
 import { DEFAULT_RECONCILE_SCHEDULE, syncEnabled } from "../../../components/features/runtime-sync/args";
-import { syncPlan } from "../../../components/features/runtime-sync/resources";
-import { runtimeSyncPodLabels } from "../../../components/api/naming";
+import { REPLACE_UNREADY_ANNOTATION, syncPlan } from "../../../components/features/runtime-sync/resources";
+import { podLabels, runtimeSyncPodLabels } from "../../../components/api/naming";
 import { DYNAMIC_SECTIONS, STARTUP_ONLY_DYNAMIC_KEYS, sectionKeys } from "../../../components/rmq/admin-api";
 import { CONFIG_KEYS } from "../../../components/rmq/config/known-keys";
 import { configFiles } from "../../../components/workload/config";
 import { runWithMocks, valueOf } from "../../../offline/mock-runtime";
+import { connectionAllowed, Endpoint, Policy, selects } from "../../network-policy-eval";
+import { evaluateProgram, plan } from "../../preview/harness";
+import { DEFAULT_PROVIDER_FLAGS } from "../../preview/k8s-rules";
 import { problemsOf } from "../../problems";
 
 const SECRETS = { adminPassword: "admin-password-0123", jwtSecret: "j".repeat(40), mqttUsername: "root", mqttPassword: "root-password-0123" };
@@ -197,22 +200,47 @@ describe("runtime sync: objects", function () {
     assert.equal(await name({ ...args, logLevel: "debug" }), base);
   });
 
+  it("replaces the Job creating first when its name (the digest) changes, deleting first when only its pod changes", async function () {
+    // The provider's rules and the engine's (the program's deleteBeforeReplace option wins over
+    // the provider's answer), as the preview model applies them.
+    const snapshot = (a: RobustMQClusterArgs) => evaluateProgram(() => new RobustMQCluster("rmq", { ...SECRETS, ...a }));
+    const jobPlan = async (after: RobustMQClusterArgs) => plan(await snapshot(args), await snapshot(after), DEFAULT_PROVIDER_FLAGS).find((p) => p.kind === "Job")!;
+    const relabelled = await jobPlan({ ...args, podLabels: { team: "mq" } });
+    assert.deepEqual([relabelled.action, relabelled.deleteBeforeReplace], ["replace", true], "same name: the old Job goes first, else the new one is applied onto it and then deleted");
+    const newState = await jobPlan({ ...args, acls: [] });
+    assert.deepEqual([newState.action, newState.deleteBeforeReplace], ["replace", false], "a new name: created before the old one goes");
+  });
+
+  it("asks the provider to replace a Job that did not complete, so the next `up` runs a failed sync again", async function () {
+    const job = (await registered(args)).find((r) => r.name === "rmq-runtime-sync-job")!;
+    assert.equal(job.inputs.metadata.annotations[REPLACE_UNREADY_ANNOTATION], "true");
+    const cron = (await registered(args)).find((r) => r.name === "rmq-reconcile")!;
+    assert.equal(cron.inputs.metadata.annotations, undefined, "not the CronJob: the provider supports it on Jobs only");
+  });
+
   it("opens the admin port of the broker-role pods to the sync's pods, and nothing else to or from them", function () {
     const cluster = resolveClusterArgs("rmq", { ...args, networkPolicy: {} });
-    const policies = networkPolicyManifests(cluster, cluster.networkPolicy!) as any[];
+    const policies = networkPolicyManifests(cluster, cluster.networkPolicy!) as unknown as Policy[];
     const own = policies.find((p) => p.metadata?.name === "rmq-netpol-runtime-sync")!;
     assert.deepEqual(own.spec?.podSelector, { matchLabels: runtimeSyncPodLabels(cluster) });
     assert.deepEqual(own.spec?.policyTypes, ["Ingress", "Egress"]);
     assert.equal(own.spec?.ingress, undefined);
-    const egressPorts = (own.spec?.egress as any[]).map((r) => (r.ports ?? []).map((p: any) => p.port));
-    assert.deepEqual(egressPorts, [[53, 53], [cluster.ports.http]]);
-    const admin = policies.find((p) => p.metadata?.name === "rmq-netpol-runtime-sync-admin")!;
-    assert.deepEqual((admin.spec?.ingress as any[])[0].ports, [{ port: cluster.ports.http, protocol: "TCP" }]);
     // The cluster's own policies do not select the sync's pods.
     for (const p of policies.filter((x) => !String(x.metadata?.name).includes("runtime-sync"))) {
-      const sel = (p.spec?.podSelector as any).matchLabels;
-      assert.ok(!Object.entries(sel).every(([k, v]) => runtimeSyncPodLabels(cluster)[k] === v), `${p.metadata?.name} selects the sync's pods`);
+      assert.ok(!selects(p.spec?.podSelector, runtimeSyncPodLabels(cluster)), `${p.metadata?.name} selects the sync's pods`);
     }
+    const ns = { "kubernetes.io/metadata.name": cluster.namespace };
+    const pod = (labels: Record<string, string>): Endpoint => ({ pod: { namespace: cluster.namespace, labels }, namespaceLabels: ns });
+    const sync = pod(runtimeSyncPodLabels(cluster));
+    const node = pod(podLabels(cluster, cluster.tiers[0]));
+    const dns: Endpoint = { pod: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } }, namespaceLabels: { "kubernetes.io/metadata.name": "kube-system" } };
+    assert.ok(connectionAllowed(policies, sync, node, cluster.ports.http, "TCP"), "the sync reaches the admin port");
+    assert.ok(connectionAllowed(policies, sync, dns, 53, "UDP") && connectionAllowed(policies, sync, dns, 53, "TCP"), "and DNS");
+    for (const port of [cluster.ports.grpc, cluster.ports.mqttTcp]) {
+      assert.ok(!connectionAllowed(policies, sync, node, port, "TCP"), `not port ${port} of the nodes`);
+    }
+    assert.ok(!connectionAllowed(policies, sync, { ip: "192.0.2.10" }, 443, "TCP"), "nor anything outside");
+    assert.ok(!connectionAllowed(policies, node, sync, 8080, "TCP") && !connectionAllowed(policies, { ip: "192.0.2.10" }, sync, 8080, "TCP"), "nothing reaches the sync");
   });
 
   it("plans the admin API's own field names", function () {
