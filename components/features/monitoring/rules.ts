@@ -383,7 +383,7 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
           (sync.reconcileSchedule === undefined
             ? "After fixing the cause, "
             : `The periodic sync (CronJob ${names.runtimeReconcile}) applies the same state on its schedule, and this alert clears once it succeeds; to retry now, after fixing the cause, `) +
-          `\`pulumi up --target-replace <URN of ${names.runtimeSyncJobResource}>\` runs the Job again.`,
+          "`pulumi up` runs the failed Job again.",
       },
     ];
     if (sync.reconcileSchedule !== undefined) {

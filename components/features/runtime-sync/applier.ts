@@ -463,7 +463,7 @@ function finish(fatal) {
   const lines = [];
   if (fatal !== undefined) lines.push("runtime sync of " + plan.cluster + " stopped: " + fatal);
   if (failures.length > 0) {
-    lines.push("runtime sync of " + plan.cluster + ": " + failures.length + " failed, " + applied.length + " applied (a retry is safe: pulumi up --target-replace <this Job's URN>, or wait for the periodic sync):");
+    lines.push("runtime sync of " + plan.cluster + ": " + failures.length + " failed, " + applied.length + " applied (a retry is safe: the next pulumi up runs the sync again, as does the periodic sync):");
     for (const f of failures) lines.push("- " + f);
   }
   const ok = fatal === undefined && failures.length === 0;

@@ -57,7 +57,7 @@ const SYNC_FAILED_DESCRIPTION =
   "The declared runtime state (dynamic config sections, MQTT users, ACLs, blacklist entries, topics) is not, or not fully, applied. " +
   "`kubectl -n mq logs job/rmq-sync-0123456789` and the pod's termination message name the object and RobustMQ's answer. " +
   "The periodic sync (CronJob rmq-reconcile) applies the same state on its schedule, and this alert clears once it succeeds; " +
-  "to retry now, after fixing the cause, `pulumi up --target-replace <URN of rmq-runtime-sync-job>` runs the Job again.";
+  "to retry now, after fixing the cause, `pulumi up` runs the failed Job again.";
 const RECONCILE_FIRES = {
   labels: { cronjob: "rmq-reconcile" },
   summary: "The periodic runtime sync of RobustMQ cluster mq/rmq is failing",
