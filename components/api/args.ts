@@ -253,10 +253,16 @@ export interface RobustMQClusterArgs {
    * program did not create are never touched. @default none
    */
   mqttUsers?: MqttUserArgs[];
-  /** ACL rules the runtime sync creates and keeps; removing one deletes it. @default none */
-  acls?: AclArgs[];
-  /** Blacklist entries the runtime sync creates and keeps; removing one deletes it. @default none */
-  blacklist?: BlacklistEntryArgs[];
+  /**
+   * ACL rules the runtime sync creates and keeps; removing one deletes it. (Named mqtt*, like the
+   * blacklist: Pulumi's Go generator, pkg/codegen/go gen.go populateDetailsForPropertyTypes at
+   * v3.248, generates the input type of a list's element only for arguments that sort after the
+   * first plain object argument, "broker"; "acls" referred to a type it never generated.)
+   * @default none
+   */
+  mqttAcls?: AclArgs[];
+  /** MQTT blacklist entries the runtime sync creates and keeps; removing one deletes it. @default none */
+  mqttBlacklist?: BlacklistEntryArgs[];
   /**
    * Topics the runtime sync creates; removing one DELETES it and its messages. A topic that exists
    * with other settings fails the sync (RobustMQ cannot change it in place). @default none

@@ -85,7 +85,7 @@ const ARG_FIELDS = [
   "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
   "logLevel", "extraConfig", "retainVolumes", "metaScaleInGuard", "clusterDomain", "labels", "podLabels",
   "storageClass", "ingress", "listenerTls", "networkPolicy", "monitoring",
-  "runtimeSync", "mqttUsers", "acls", "blacklist", "topics",
+  "runtimeSync", "mqttUsers", "mqttAcls", "mqttBlacklist", "topics",
 ] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
 
 const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];

@@ -55,7 +55,7 @@ const CASES: Case[] = [
       monitoring: { scrape: "PodMonitor" },
       extraConfig: { mqtt_runtime: { offline_message: { enable: false } } },
       mqttUsers: [{ username: "ingest", password: "ingest-password-0001" }],
-      acls: [{ name: "ingest", resourceType: "User", resourceName: "ingest", action: "Publish", permission: "Allow" }],
+      mqttAcls: [{ name: "ingest", resourceType: "User", resourceName: "ingest", action: "Publish", permission: "Allow" }],
       topics: [{ name: "telemetry", storageType: "EngineSegment" }],
     },
   ),

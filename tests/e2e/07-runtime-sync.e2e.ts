@@ -49,7 +49,7 @@ const program = (v: Variant) =>
       networkPolicy: {},
       ...(v.podLabels === undefined ? {} : { podLabels: { ...a.podLabels, ...v.podLabels } }),
       mqttUsers: [{ username: USER, password: new pulumi.Config("e2e").requireSecret("syncUserPassword") }],
-      acls: [{ name: "e2e-deny-x", resourceType: AclResourceType.User, resourceName: USER, topic: "x", action: AclAction.Publish, permission: AclPermission.Deny }],
+      mqttAcls: [{ name: "e2e-deny-x", resourceType: AclResourceType.User, resourceName: USER, topic: "x", action: AclAction.Publish, permission: AclPermission.Deny }],
       topics: (v.topics ?? ["x"]).map((name) => ({ name, storageType: TopicStorageType.EngineMemory })),
       extraConfig: { ...a.extraConfig, mqtt_runtime: { offline_message: { enable: v.offlineMessages } } },
     }),

@@ -142,7 +142,7 @@ describe("render", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-sync-"));
     const stackDir = fs.mkdtempSync(path.join(os.tmpdir(), "rendered-stacks-"));
     const acls = [{ name: "deny-guest", resourceType: "User", resourceName: "guest", action: "Publish", permission: "Deny" }];
-    fs.writeFileSync(path.join(stackDir, "Pulumi.synctest.yaml"), YAML.stringify({ config: { "robustmq:acls": acls, "robustmq:runtimeSync": { reconcileSchedule: "*/30 * * * *" } } }));
+    fs.writeFileSync(path.join(stackDir, "Pulumi.synctest.yaml"), YAML.stringify({ config: { "robustmq:mqttAcls": acls, "robustmq:runtimeSync": { reconcileSchedule: "*/30 * * * *" } } }));
     try {
       const result = await writeRendered("synctest", out, { stackDir });
       const objects = result.files.map((f) => f.object);

@@ -154,8 +154,8 @@ export const CHANGES: Change[] = [
   {
     name: "add an ACL (runtime sync)",
     listed: false,
-    before: { edit: (c) => (c.acls = []) },
-    after: { edit: (c) => (c.acls = [{ name: "deny-guest-publish", resourceType: "User", resourceName: "guest", action: "Publish", permission: "Deny" }]) },
+    before: { edit: (c) => (c.mqttAcls = []) },
+    after: { edit: (c) => (c.mqttAcls = [{ name: "deny-guest-publish", resourceType: "User", resourceName: "guest", action: "Publish", permission: "Deny" }]) },
     only: ["ConfigMap/robustmq-runtime-sync", "Job/robustmq-sync-*"],
   },
   {

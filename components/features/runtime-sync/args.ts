@@ -21,7 +21,7 @@ export const NO_END_TIME = 4102444800;
 export const MIN_USER_PASSWORD = 12;
 
 /** The entity lists the sync manages. */
-export const ENTITY_ARGS = ["mqttUsers", "acls", "blacklist", "topics"] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
+export const ENTITY_ARGS = ["mqttUsers", "mqttAcls", "mqttBlacklist", "topics"] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
 
 // Names go into the sync's ledger as "<tenant>/<name>" and into its log: no "/" in a tenant, and
 // nothing that needs quoting in a name.
@@ -187,8 +187,8 @@ export function validateRuntimeArgs(args: Record<string, unknown>, maxTopicRepli
   }
   const ident = (field: string) => (v: Record<string, unknown>) => `${tenantOf(v)}/${String(v[field])}`;
   if (args.mqttUsers !== undefined) problems.push(...listProblems("mqttUsers", args.mqttUsers, userProblems, ident("username")));
-  if (args.acls !== undefined) problems.push(...listProblems("acls", args.acls, aclProblems, ident("name")));
-  if (args.blacklist !== undefined) problems.push(...listProblems("blacklist", args.blacklist, blacklistProblems, ident("name")));
+  if (args.mqttAcls !== undefined) problems.push(...listProblems("mqttAcls", args.mqttAcls, aclProblems, ident("name")));
+  if (args.mqttBlacklist !== undefined) problems.push(...listProblems("mqttBlacklist", args.mqttBlacklist, blacklistProblems, ident("name")));
   if (args.topics !== undefined) problems.push(...listProblems("topics", args.topics, (at, t) => topicProblems(at, t, maxTopicReplicas), ident("name")));
   if (isRecord(args.runtimeSync) && args.runtimeSync.enabled === false) {
     for (const field of ENTITY_ARGS.filter((f) => Array.isArray(args[f]) && (args[f] as unknown[]).length > 0)) {
@@ -226,7 +226,7 @@ export function resolveRuntimeSync(args: RobustMQClusterArgs, defaultLedgerClass
     // runtime equal what a node starting from this server.toml runs with.
     sections: sectionValues(pinTableDefaults(args.extraConfig ?? {})).map(({ section, value }) => ({ type: section.type, table: section.table, value })),
     users: (args.mqttUsers ?? []).map((u, i) => ({ tenant: u.tenant ?? DEFAULT_TENANT, username: u.username, superuser: u.superuser ?? false, secretKey: userSecretKey(i) })),
-    acls: (args.acls ?? []).map((a) => ({
+    acls: (args.mqttAcls ?? []).map((a) => ({
       tenant: a.tenant ?? DEFAULT_TENANT,
       name: a.name,
       desc: a.description ?? "",
@@ -237,7 +237,7 @@ export function resolveRuntimeSync(args: RobustMQClusterArgs, defaultLedgerClass
       action: a.action,
       permission: a.permission,
     })),
-    blacklist: (args.blacklist ?? []).map((b) => ({
+    blacklist: (args.mqttBlacklist ?? []).map((b) => ({
       tenant: b.tenant ?? DEFAULT_TENANT,
       name: b.name,
       blacklist_type: b.type,

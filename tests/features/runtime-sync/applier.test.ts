@@ -109,8 +109,8 @@ const BAN = { name: "bots", type: "ClientIdMatch", resourceName: "bot-*" } as co
 const TOPIC = { name: "sensors/a", storageType: "EngineRocksDB", partitions: 2 } as const;
 const FULL: RobustMQClusterArgs = {
   mqttUsers: [ALICE, BOB],
-  acls: [ACL],
-  blacklist: [BAN],
+  mqttAcls: [ACL],
+  mqttBlacklist: [BAN],
   topics: [TOPIC],
   extraConfig: { mqtt_runtime: { offline_message: { enable: false }, protocol: { max_packet_size: 2097152 } } },
 };
@@ -165,7 +165,7 @@ describe("runtime sync: the Job's program against RobustMQ's admin API (stand-in
     const changed: RobustMQClusterArgs = {
       ...FULL,
       mqttUsers: [{ ...ALICE, password: "alice-password-2" }, BOB],
-      acls: [{ ...ACL, permission: "Allow" }],
+      mqttAcls: [{ ...ACL, permission: "Allow" }],
       extraConfig: { mqtt_runtime: { offline_message: { enable: true }, protocol: { max_packet_size: 2097152 } } },
     };
     const r = await w.sync(changed);
@@ -222,7 +222,7 @@ describe("runtime sync: the Job's program against RobustMQ's admin API (stand-in
 
   it("changes an ACL by delete-then-create, so the broker's cache lists it once; the next run writes nothing", async function () {
     await w.sync(FULL);
-    const changed = { ...FULL, acls: [{ ...ACL, topic: "y/#" }] };
+    const changed = { ...FULL, mqttAcls: [{ ...ACL, topic: "y/#" }] };
     const r1 = await w.sync(changed);
     assert.equal(r1.code, 0, r1.stdout);
     assert.doesNotMatch(r1.stdout, /drift:/);
@@ -241,7 +241,7 @@ describe("runtime sync: the Job's program against RobustMQ's admin API (stand-in
     await w.sync(FULL);
     assert.ok(!w.api.requests.slice(before).some((q) => q.path === "/api/cluster/blacklist/create"));
     before = w.api.requests.length;
-    const r = await w.sync({ ...FULL, blacklist: [{ ...BAN, endTime: 1900000000 }] });
+    const r = await w.sync({ ...FULL, mqttBlacklist: [{ ...BAN, endTime: 1900000000 }] });
     assert.equal(r.code, 0, r.stdout);
     assert.deepEqual(w.api.requests.slice(before).filter((q) => q.path === "/api/cluster/blacklist/create").map((q) => (q.body as any).end_time), [1900000000]);
     assert.equal(w.api.state.blacklist.get("default/bots")!.end_time, 1900000000);

@@ -41,8 +41,8 @@ describe("runtime sync: arguments", function () {
   it("refuses bad entities, naming each field and what is accepted, all at once", function () {
     const problems = problemsOf({
       mqttUsers: [{ username: "bob/x", password: "short" }, { username: "alice", password: "alice-password-1" }, { username: "alice", password: "alice-password-2" }],
-      acls: [{ name: "r", resourceType: "Group" as never, resourceName: "", action: "Read" as never, permission: "Allow" }],
-      blacklist: [{ name: "b", type: "Host" as never, resourceName: "x", endTime: 0 }],
+      mqttAcls: [{ name: "r", resourceType: "Group" as never, resourceName: "", action: "Read" as never, permission: "Allow" }],
+      mqttBlacklist: [{ name: "b", type: "Host" as never, resourceName: "x", endTime: 0 }],
       topics: [{ name: "a/+/b", storageType: "Disk" as never, partitions: 0, replicas: 2 }, { name: "$SYS/x" } as never],
       runtimeSync: { timeoutSeconds: 5, reconcileSchedule: "every minute", image: "node:latest", extra: 1 } as never,
     });
@@ -50,11 +50,11 @@ describe("runtime sync: arguments", function () {
       "mqttUsers[0].username: may hold only letters, digits",
       "mqttUsers[0].password: must be a string of 12 to 128 characters",
       "mqttUsers[2]: default/alice is declared twice (also mqttUsers[1])",
-      "acls[0].resourceType",
-      "acls[0].resourceName: must be a string of 1 to 256 characters",
-      "acls[0].action",
-      "blacklist[0].type",
-      "blacklist[0].endTime",
+      "mqttAcls[0].resourceType",
+      "mqttAcls[0].resourceName: must be a string of 1 to 256 characters",
+      "mqttAcls[0].action",
+      "mqttBlacklist[0].type",
+      "mqttBlacklist[0].endTime",
       "topics[0].name: a topic name may not hold the MQTT wildcards",
       "topics[0].storageType",
       "topics[0].partitions",
@@ -82,7 +82,7 @@ describe("runtime sync: arguments", function () {
     assert.equal(syncEnabled({ extraConfig: { mqtt_runtime: { offline_message: { enable: false } } } }), true);
     assert.equal(syncEnabled({ extraConfig: { meta_runtime: { data_raft_group_num: 2 } } }), false, "a startup-only key is applied by a restart");
     assert.equal(syncEnabled({ mqttUsers: [] }), true);
-    assert.equal(syncEnabled({ acls: [] , runtimeSync: { enabled: false } }), false);
+    assert.equal(syncEnabled({ mqttAcls: [] , runtimeSync: { enabled: false } }), false);
     assert.equal(syncEnabled({ runtimeSync: { enabled: true } }), true);
   });
 });
@@ -142,8 +142,8 @@ describe("runtime sync: restarts", function () {
 describe("runtime sync: objects", function () {
   const args: RobustMQClusterArgs = {
     mqttUsers: [USER],
-    acls: [{ name: "deny-x", resourceType: "User", resourceName: "alice", topic: "x/#", action: "Publish", permission: "Deny" }],
-    blacklist: [{ name: "bad", type: "ClientIdMatch", resourceName: "bot-*" }],
+    mqttAcls: [{ name: "deny-x", resourceType: "User", resourceName: "alice", topic: "x/#", action: "Publish", permission: "Deny" }],
+    mqttBlacklist: [{ name: "bad", type: "ClientIdMatch", resourceName: "bot-*" }],
     topics: [{ name: "sensors/a", storageType: "EngineSegment", partitions: 2 }],
   };
 
@@ -196,7 +196,7 @@ describe("runtime sync: objects", function () {
     const base = await name(args);
     assert.match(base, /^rmq-sync-[0-9a-f]{10}$/);
     assert.notEqual(await name({ ...args, mqttUsers: [{ ...USER, password: "alice-password-2" }] }), base);
-    assert.notEqual(await name({ ...args, acls: [] }), base);
+    assert.notEqual(await name({ ...args, mqttAcls: [] }), base);
     assert.equal(await name({ ...args, logLevel: "debug" }), base);
   });
 
@@ -207,7 +207,7 @@ describe("runtime sync: objects", function () {
     const jobPlan = async (after: RobustMQClusterArgs) => plan(await snapshot(args), await snapshot(after), DEFAULT_PROVIDER_FLAGS).find((p) => p.kind === "Job")!;
     const relabelled = await jobPlan({ ...args, podLabels: { team: "mq" } });
     assert.deepEqual([relabelled.action, relabelled.deleteBeforeReplace], ["replace", true], "same name: the old Job goes first, else the new one is applied onto it and then deleted");
-    const newState = await jobPlan({ ...args, acls: [] });
+    const newState = await jobPlan({ ...args, mqttAcls: [] });
     assert.deepEqual([newState.action, newState.deleteBeforeReplace], ["replace", false], "a new name: created before the old one goes");
   });
 
