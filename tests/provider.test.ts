@@ -179,6 +179,21 @@ describe("provider: the schema other Pulumi languages are generated from", funct
     }
     assert.deepEqual(missing, []);
   });
+
+  it("gives Go an input type for every list-of-objects argument (its generator's order quirk)", () => {
+    // Pulumi's Go generator (pkg/codegen/go/gen.go populateDetailsForPropertyTypes, v3.248) walks a
+    // resource's inputs in name order and marks types as inputs only after the first plain object
+    // argument; a list of objects named before it refers to an input type never generated (the
+    // end-to-end Go build failed on "undefined: AclArgsArgs" when the ACLs were "acls").
+    for (const [token, resource] of Object.entries<any>(schema.resources)) {
+      const names = Object.keys(resource.inputProperties).sort();
+      const isObject = (p: any) => typeof p?.$ref === "string" && schema.types[p.$ref.replace("#/types/", "")]?.type === "object";
+      const first = names.find((n) => resource.inputProperties[n].plain === true && isObject(resource.inputProperties[n]));
+      for (const n of names.filter((n) => resource.inputProperties[n].type === "array" && isObject(resource.inputProperties[n].items))) {
+        assert.ok(first !== undefined && n > first, `${token}.${n}: sorts before "${first}", so Go gets no input type for its elements`);
+      }
+    }
+  });
 });
 
 describe("provider: construct from the JSON another language sends", function () {
