@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Outcome } from "./scenarios";
-import { MIXED_OFFSETS, RESTORE_SCENARIOS, RestoreOutcome, RPO_SCHEDULE, UNSYNCED_LAG_MAX, WRITES_PER_SECOND } from "./scenarios-restore";
+import { MemberOutcome, MIXED_OFFSETS, OUTAGE_SECONDS, RESTORE_SCENARIOS, RestoreOutcome, RPO_SCHEDULE, UNSYNCED_LAG_MAX, WRITES_PER_SECOND } from "./scenarios-restore";
 
 export const DOC = path.join(__dirname, "..", "..", "docs", "HOW-IT-WORKS.md");
 export const BEGIN = "<!-- lifecycle figures: written from tests/lifecycle (RMQ_WRITE_DOCS=1 npm test) -->";
@@ -84,6 +84,10 @@ export function restoreFigures(rows: readonly Outcome[]): string {
     const f = restore(shape, scenario)?.restore;
     return f?.winner === undefined ? "" : `${f.winner.rank} / ${f.lostSeconds}`;
   };
+  const member = (scenario: string) => (shape: string) => {
+    const o = find(rows, shape, scenario) as MemberOutcome | undefined;
+    return o === undefined ? "" : `${o.converged ? s(o) : "never"} / ${o.headDrop}`;
+  };
   const ours = rows.filter((o) => Object.values(R).includes(o.scenario));
   const clusters = Math.max(...ours.map((o) => Math.max(o.bootstraps, o.clusterIdsOnVolumes)));
   const bootstrapsAfter = ours.reduce((n, o) => n + ((o as RestoreOutcome).restore?.bootstrapsAfter ?? 0), 0);
@@ -96,8 +100,10 @@ export function restoreFigures(rows: readonly Outcome[]): string {
     line("&nbsp;&nbsp;the leader's restored log / writes lost (s)", leader(R.oneSet)),
     line(`snapshots of mixed ages (meta pods taken ${MIXED_OFFSETS.join(", ")} s after pod 0): seconds`, seconds(R.mixed)),
     line("&nbsp;&nbsp;the leader's restored log / writes lost (s)", leader(R.mixed)),
-    line("one meta member lost, its claim restored from a snapshot 60 s old: seconds", seconds(R.memberRestored)),
-    line("one meta member lost, leave, wipe, rejoin: seconds", seconds(R.memberRejoined)),
+    line("one meta member lost (pod 0, the leader), its claim restored from a snapshot 60 s old: seconds / committed entries lost", member(R.memberRestored)),
+    line("one meta member lost (pod 0, the leader), leave, wipe, rejoin: seconds / committed entries lost", member(R.memberRejoined)),
+    line(`the same amid an outage (pod 1 lost while the leader is down ${OUTAGE_SECONDS} s and a minority of members 60 s behind), restored: seconds / committed entries lost`, member(R.memberRestoredOutage)),
+    line("the same amid the outage, leave (once there is a leader), wipe, rejoin: seconds / committed entries lost", member(R.memberRejoinedOutage)),
     line("no marker on any meta volume, Raft state kept: seconds", seconds(R.noMarker)),
     line("no marker on meta pod 0 only: seconds", seconds(R.noMarkerPod0)),
     line("&nbsp;&nbsp;the leader's restored log / writes lost (s)", leader(R.noMarkerPod0)),

@@ -295,6 +295,18 @@ describe("lifecycle model", function () {
             assert.deepEqual(o.rejoinedAs, ["raft-joined"], describeOutcome(o));
             assert.equal(o.headDrop, 0, describeOutcome(o));
           });
+          it("(c i) the same amid an outage (leader down, a peer behind): the restored member's older log and the lagging peer elect without committed entries (openraft's FAQ risk, shown)", async () => {
+            const o: MemberOutcome = await lostMember(shape, "restored from its snapshot", true);
+            expectHealthy(o);
+            assert.deepEqual(o.rejoinedAs, ["raft-recovered"], describeOutcome(o));
+            assert.ok(o.headDrop > 0, `no committed entry lost: ${describeOutcome(o)}`);
+          });
+          it("(c ii) the same amid the outage, the safe procedure: the leave waits for a leader, no committed entry lost", async () => {
+            const o: MemberOutcome = await lostMember(shape, "leave, wipe, rejoin", true);
+            expectHealthy(o);
+            assert.deepEqual(o.rejoinedAs, ["raft-joined"], describeOutcome(o));
+            assert.equal(o.headDrop, 0, describeOutcome(o));
+          });
         }
         if (ONE_META.has(shape)) {
           it("(d) no membership marker on the restored meta volume: no gate, RobustMQ recovers its state", async () => {

@@ -20,7 +20,7 @@ import type { Deployment } from "./objects";
 import { podsOfTier, podSummary, TierInfo, tiers } from "./inspect";
 import { PulumiUp } from "./pulumi";
 import { lastLogIndex, RAFT_LOG_FILE } from "./robustmq";
-import type { RaftCluster } from "./raft";
+import { majority, RaftCluster } from "./raft";
 import { createCluster, Outcome, outcome, pulumiResult, settled } from "./scenarios";
 import type { Shape } from "./shapes";
 import { below } from "./util";
@@ -53,6 +53,8 @@ export const RESTORE_SCENARIOS = {
   mixed: "restore: snapshots of mixed ages",
   memberRestored: "one meta member lost: restored from its snapshot",
   memberRejoined: "one meta member lost: leave, wipe, rejoin",
+  memberRestoredOutage: "one meta member lost amid an outage: restored from its snapshot",
+  memberRejoinedOutage: "one meta member lost amid an outage: leave, wipe, rejoin",
   noMarker: "restore: no marker on every meta volume",
   noMarkerPod0: "restore: no marker on meta pod 0",
   rpo: `restore: RPO, snapshots every ${RPO_SCHEDULE.every} s taking ${RPO_SCHEDULE.duration} s, ${RPO_SCHEDULE.lag} s unsynced`,
@@ -357,22 +359,49 @@ export interface MemberOutcome extends Outcome {
   rejoinedAs: string[];
 }
 
+/** How long the leader's node is down in the outage variant of (c). */
+export const OUTAGE_SECONDS = 180;
+
 /**
- * (c) Meta pod 0 (the leader, the worst one to lose) lost from a running cluster under load, its
- * volume with it; then (i) its claim re-created from a snapshot taken 60 s before, or (ii) the
- * safe procedure: once the others have a leader (a leave is a membership change), a forced leave
- * (its process is down but still registered), the volume wiped, the pod recreated to join as an
- * empty node. Timed from the loss; the operator's own delays are not in it.
+ * (c) A meta member lost from a running cluster under load, its volume with it; then (i) its claim
+ * re-created from a snapshot taken 60 s before, or (ii) the safe procedure: once the cluster has a
+ * leader (a leave is a membership change), a forced leave (its process is down but still
+ * registered), the volume wiped, the pod recreated to join as an empty node. Timed from the loss;
+ * the operator's own delays are not in it.
+ * - Plain: the member is meta pod 0, the leader, the worst one to lose.
+ * - `amidOutage`: the case openraft's FAQ warns about. The members from the majority-th ordinal up
+ *   are down (the pod held) from the snapshot on, so the 60 s of entries after it are committed by
+ *   the others alone, pod 1 among them; then pod 1 is lost while the leader (pod 0) and the other
+ *   up-to-date members are down for OUTAGE_SECONDS. Restored, pod 1 and the lagging members are a
+ *   majority without one copy of those entries.
  */
-export async function lostMember(shape: Shape, procedure: "restored from its snapshot" | "leave, wipe, rejoin", seed = 1): Promise<MemberOutcome> {
-  const scenario = procedure === "restored from its snapshot" ? RESTORE_SCENARIOS.memberRestored : RESTORE_SCENARIOS.memberRejoined;
+export async function lostMember(shape: Shape, procedure: "restored from its snapshot" | "leave, wipe, rejoin", amidOutage = false, seed = 1): Promise<MemberOutcome> {
+  const restoring = procedure === "restored from its snapshot";
+  const scenario = amidOutage
+    ? restoring
+      ? RESTORE_SCENARIOS.memberRestoredOutage
+      : RESTORE_SCENARIOS.memberRejoinedOutage
+    : restoring
+      ? RESTORE_SCENARIOS.memberRestored
+      : RESTORE_SCENARIOS.memberRejoined;
+  const bound = amidOutage ? OUTAGE_SECONDS + MEMBER_BOUND : MEMBER_BOUND;
   const d = await shape.render();
   const w = running(shape, d, seed);
   const c = theCluster(w);
   assert.ok(c.voters.size >= 3, `${shape.label}: needs 3+ meta voters`);
-  const pod = podsOfTier(w, metaTier(d))[0];
+  const metaPods = podsOfTier(w, metaTier(d));
+  const n = majority(c.voters.size);
+  const pod = metaPods[amidOutage ? 1 : 0];
   const id = w.processOf(pod)?.cfg.brokerId as string;
   const snap = takeSnapshot(w, claimOf(w, pod), w.latency(0, UNSYNCED_LAG_MAX));
+  const notes: string[] = [];
+  if (amidOutage) {
+    assert.equal(c.leader, w.processOf(metaPods[0])?.cfg.brokerId, `${shape.label}: precondition: meta pod 0 leads`);
+    for (const p of metaPods.slice(n)) {
+      w.holdPod(p, 60);
+    }
+    notes.push(`${metaPods.slice(n).map((p) => p.name).join(", ")} down for the 60 s after the snapshot`);
+  }
   w.run(60);
   let minHead = Infinity;
   const t0 = w.t;
@@ -383,27 +412,33 @@ export async function lostMember(shape: Shape, procedure: "restored from its sna
     }
   };
   w.observers.push(watch);
+  if (amidOutage) {
+    const down = metaPods.slice(0, n).filter((p) => p !== pod);
+    for (const p of down) {
+      w.holdPod(w.pod(p.name), OUTAGE_SECONDS);
+    }
+    notes.push(`${down.map((p) => p.name).join(", ")} down for ${OUTAGE_SECONDS} s from the loss`);
+  }
   const claim = claimOf(w, pod);
   let reverted: number;
-  const notes: string[] = [];
   let ok: boolean;
-  if (procedure === "restored from its snapshot") {
+  if (restoring) {
     w.deletePod(pod, { force: true });
     w.claims.delete(`${claim.namespace}/${claim.name}`);
     restoreClaim(w, snap);
     reverted = headAtLoss - snap.lastLog;
-    notes.push(`its volume went back ${reverted} entries it had acknowledged: until re-replicated they sat on ${c.voters.size - 1} of ${c.voters.size} voters`);
+    notes.push(`${pod.name}'s volume went back ${reverted} entries it had acknowledged`);
     ok = w.runUntil(() => settled(w), 1200);
   } else {
     w.holdPod(pod, 1200);
-    ok = w.runUntil(() => c.leader !== undefined, 120);
+    ok = w.runUntil(() => c.leader !== undefined, OUTAGE_SECONDS + 120);
     if (ok) {
       // POST /api/cluster/node/leave {force}: refused while a shard has 2 voters or fewer.
       assert.ok(c.voters.size > 2, "leave refused: 2 voters or fewer");
       c.voters.delete(id);
       c.nodes.delete(id);
       const leaderPod = [...w.pods.values()].find((p) => w.processOf(p)?.cfg.brokerId === c.leader)?.name;
-      notes.push(`left at +${w.t - t0} s, once ${leaderPod ?? c.leader} led`);
+      notes.push(`${pod.name} left at +${w.t - t0} s, once ${leaderPod ?? c.leader} led`);
       w.claims.delete(`${claim.namespace}/${claim.name}`);
       w.deletePod(w.pod(pod.name), { force: true });
       reverted = headAtLoss;
@@ -415,7 +450,7 @@ export async function lostMember(shape: Shape, procedure: "restored from its sna
   w.observers.splice(w.observers.indexOf(watch), 1);
   const rejoinedAs = w.events.filter((e) => e.t >= t0 && e.pod === pod.name && /^raft-/.test(e.kind)).map((e) => e.kind);
   const headDrop = Math.max(0, headAtLoss - minHead);
-  notes.push(`its Raft: ${rejoinedAs.join(", ") || "never started"}; the cluster's head dropped by ${headDrop} entries`);
-  const o = outcome(shape, scenario, w, MEMBER_BOUND, ok, t0);
+  notes.push(`${pod.name}'s Raft: ${rejoinedAs.join(", ") || "never started"}; the cluster's head dropped by ${headDrop} entries`);
+  const o = outcome(shape, scenario, w, bound, ok, t0);
   return { ...o, notes: [...notes, ...o.notes], reverted, headDrop, rejoinedAs };
 }
