@@ -11,9 +11,14 @@
 // What the model keeps on a data volume, and so what a snapshot copies: the Raft cluster id
 // (`_rocksdb/model-raft-state`), the Raft log as one line per entry (`_rocksdb/model-raft-log`,
 // written only under a write load), the gate's membership marker (`logs/raft-membership.log`) and
-// the logger's files. It keeps no votes or terms, no engine records or offsets and no Raft
-// snapshot files, so the double vote of a reverted vote (a member restored into a running
-// cluster) and a meta/engine skew between volumes snapshotted apart are outside it.
+// the logger's files. It keeps no votes or terms, no engine records or offsets, no Raft snapshot
+// files and one log per cluster (RobustMQ runs a Raft group per metadata, offset and data shard,
+// each electing on its own), so the double vote of a reverted vote (a member restored into a
+// running cluster), a meta/engine skew between volumes snapshotted apart and groups ending at
+// different points in time are outside it. Nor does it keep openraft's leader lease: a restarted
+// node with a committed vote refuses votes for election_timeout_max (20 s) after its start
+// (engine_impl.rs:296-309), while the model elects ELECTION_TIMEOUT after a majority is up, so its
+// times to Ready after a restore (as after a cold restart) are a few seconds short.
 import { strict as assert } from "assert";
 import { DATA_MOUNT_PATH, MEMBERSHIP_LOG, MEMBERSHIP_LOG_FILE } from "../../components/rmq/versions";
 import type { Deployment } from "./objects";
