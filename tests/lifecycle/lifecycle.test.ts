@@ -22,7 +22,20 @@ import {
 } from "./scenarios";
 import { coldRestartPod0Unschedulable, coldRestartPod0Wiped, joinFailsThenAlone } from "./scenarios-gate";
 import { scenarioAutoscaler, scenarioAutoscalingOnOff, withFixedMinAvailable, withoutIgnoreChanges } from "./scenarios-autoscaling";
-import { docBlock, lifecycleFigures, writeDocBlock } from "./doc-figures";
+import { BACKUP, docBlock, lifecycleFigures, restoreFigures, writeDocBlock } from "./doc-figures";
+import {
+  lostMember,
+  median,
+  MemberOutcome,
+  RESTORE_SCENARIOS,
+  restoreMixedAges,
+  restoreOneSet,
+  RestoreOutcome,
+  restoreRpo,
+  restoreWithoutMarker,
+  RPO_SCHEDULE,
+  UNSYNCED_LAG_MAX,
+} from "./scenarios-restore";
 import { Shape, SHAPES } from "./shapes";
 import { withEqualityWaitFor, withMetaOnlyRoles, withOldDesign, withOldGate, withoutClaimTemplateIgnore, withRocksdbExistsGate } from "./variants";
 
@@ -228,6 +241,112 @@ describe("lifecycle model", function () {
     });
   });
 
+  // Restore from volume snapshots (docs/BACKUP.md, "Restore in the lifecycle model"): the cluster
+  // lost with its claims, the claims pre-created from snapshots, `pulumi up` of the same program.
+  describe("restore from volume snapshots", () => {
+    /** Shapes whose meta-carrying tier has one pod: no gate, no running cluster to lose a member from. */
+    const ONE_META = new Set<Shape>([SHAPES.dev, SHAPES.combined1, SHAPES.split111]);
+
+    /** One cluster, none bootstrapped by the restore, every restored meta volume of that cluster. */
+    function expectRestored(o: RestoreOutcome): void {
+      expectHealthy(o);
+      const f = o.restore;
+      assert.equal(f.bootstrapsAfter, 0, `a restored pod bootstrapped a Raft cluster: ${describeOutcome(o)}`);
+      const ids = new Set(f.restored.map((r) => r.clusterId));
+      assert.deepEqual([...ids], [...o.world.raft.clusters.keys()], `restored volumes of another cluster, or without Raft state: ${describeOutcome(o)}`);
+      // Only a log at least as long as a majority's collects a majority of votes.
+      assert.ok(f.winner !== undefined && f.winner.log >= median(f.restored.map((r) => r.lastLog)), `the leader's log is older than the median: ${describeOutcome(o)}`);
+    }
+
+    for (const shape of Object.values(SHAPES) as Shape[]) {
+      describe(shape.label, () => {
+        it(`has ${ONE_META.has(shape) ? "one meta-carrying pod" : "3+ meta-carrying pods"}, as the tests below assume`, async () => {
+          const meta = tiers(await shape.render()).find((t) => t.roles.includes("meta"));
+          assert.equal((meta?.replicas ?? 0) === 1, ONE_META.has(shape));
+        });
+        it("(a) every volume from one snapshot set: one Raft cluster, no restored pod bootstraps, every pod Ready", async () => {
+          const o = await restoreOneSet(shape);
+          expectRestored(o);
+          // Lost 30 s after the set: those 30 s, plus at most the leader's unsynced tail.
+          const lost = o.restore.lostSeconds as number;
+          assert.ok(lost >= 29 && lost <= 30 + UNSYNCED_LAG_MAX, `writes lost ${lost} s: ${describeOutcome(o)}`);
+        });
+        it("(b) meta volumes snapshotted seconds to minutes apart: one Raft cluster; the leader's log is at least the median", async () => {
+          const o = await restoreMixedAges(shape);
+          expectRestored(o);
+          if (!ONE_META.has(shape)) {
+            // Pod 0, the oldest, would lead if the logs did not decide (the model's ties go to the lowest id).
+            const [pod0, ...others] = o.restore.restored;
+            assert.ok(others.every((r) => r.lastLog > pod0.lastLog), `precondition: pod 0's snapshot is the oldest: ${describeOutcome(o)}`);
+            assert.notEqual(o.restore.winner?.pod, pod0.pod, describeOutcome(o));
+          }
+        });
+        if (!ONE_META.has(shape)) {
+          it("(c i) meta pod 0 lost, its claim restored from an older snapshot into the running cluster: one cluster, no committed entry lost", async () => {
+            const o: MemberOutcome = await lostMember(shape, "restored from its snapshot");
+            expectHealthy(o);
+            assert.deepEqual(o.rejoinedAs, ["raft-recovered"], describeOutcome(o));
+            assert.ok(o.reverted > 0, `its log did not go back: ${describeOutcome(o)}`);
+            assert.equal(o.headDrop, 0, `the older log led and committed entries were lost: ${describeOutcome(o)}`);
+          });
+          it("(c ii) meta pod 0 lost, the safe procedure (leave, wipe, rejoin): one cluster, it joins as an empty node", async () => {
+            const o: MemberOutcome = await lostMember(shape, "leave, wipe, rejoin");
+            expectHealthy(o);
+            assert.deepEqual(o.rejoinedAs, ["raft-joined"], describeOutcome(o));
+            assert.equal(o.headDrop, 0, describeOutcome(o));
+          });
+          it("(c i) the same amid an outage (leader down, a peer behind): the restored member's older log and the lagging peer elect without committed entries (openraft's FAQ risk, shown)", async () => {
+            const o: MemberOutcome = await lostMember(shape, "restored from its snapshot", true);
+            expectHealthy(o);
+            assert.deepEqual(o.rejoinedAs, ["raft-recovered"], describeOutcome(o));
+            assert.ok(o.headDrop > 0, `no committed entry lost: ${describeOutcome(o)}`);
+          });
+          it("(c ii) the same amid the outage, the safe procedure: the leave waits for a leader, no committed entry lost", async () => {
+            const o: MemberOutcome = await lostMember(shape, "leave, wipe, rejoin", true);
+            expectHealthy(o);
+            assert.deepEqual(o.rejoinedAs, ["raft-joined"], describeOutcome(o));
+            assert.equal(o.headDrop, 0, describeOutcome(o));
+          });
+        }
+        if (ONE_META.has(shape)) {
+          it("(d) no membership marker on the restored meta volume: no gate, RobustMQ recovers its state", async () => {
+            expectRestored(await restoreWithoutMarker(shape, "every meta volume"));
+          });
+        } else {
+          it("(d) FINDING: Raft state but no membership marker on every meta volume: the gate deadlocks the restore (no second cluster)", async () => {
+            const o = await restoreWithoutMarker(shape, "every meta volume");
+            rows.push(o);
+            assert.ok(!o.converged, `converged: ${describeOutcome(o)}`);
+            assert.equal(o.bootstraps, 1, describeOutcome(o));
+            assert.equal(o.restore.bootstrapsAfter, 0, describeOutcome(o));
+            const [pod0, ...others] = o.restore.restored.map((r) => r.pod);
+            // Pod 0 let through because every peer is "empty and held", it recovers alone and waits for a leader.
+            assert.ok(o.notes.includes(`gates passed: ${pod0} on every peer held`), describeOutcome(o));
+            assert.equal(o.world.pod(pod0).proc?.stage, "await-leader", describeOutcome(o));
+            assert.ok(o.notes.includes(`held in init: ${others.join(", ")}`), describeOutcome(o));
+            assert.match(o.pulumi ?? "", /timed out after 600 s/, describeOutcome(o));
+          });
+          it("(d) no membership marker on meta pod 0 only: the others recover, pod 0 follows once a peer serves", async () => {
+            const o = await restoreWithoutMarker(shape, "meta pod 0");
+            expectRestored(o);
+            const [pod0, ...others] = o.restore.restored.map((r) => r.pod);
+            const gates = o.notes.find((n) => n.startsWith("gates passed:")) ?? "";
+            assert.ok(others.some((p) => gates.includes(`${pod0} on ${p}.`)), `pod 0 not let through by a peer that serves: ${describeOutcome(o)}`);
+          });
+        }
+        it(`(e) RPO: snapshots every ${RPO_SCHEDULE.every} s taking ${RPO_SCHEDULE.duration} s, each ${RPO_SCHEDULE.lag} s unsynced, lost just before the next set completes`, async () => {
+          const o = await restoreRpo(shape);
+          expectRestored(o);
+          const { every, duration, lag } = RPO_SCHEDULE;
+          const lost = o.restore.lostSeconds as number;
+          // At least the schedule's period and the lag (the newest restored entry is at most
+          // D - L after the set began); at most S + D + L (the oldest, at the set's start, minus L).
+          assert.ok(lost >= every + lag - 1 && lost <= every + duration + lag, `writes lost ${lost} s, expected ${every + lag - 1}..${every + duration + lag}: ${describeOutcome(o)}`);
+        });
+      });
+    }
+  });
+
   describe("wrong variants are caught", () => {
     it("a StatefulSet without ignoreChanges on its claim templates: growth replaces it and restarts the tier", async () => {
       const [grow] = await scenarioVolumeGrowth(SHAPES.prod, "engine", "300Gi", 1, true, withoutClaimTemplateIgnore);
@@ -355,5 +474,20 @@ describe("lifecycle model: the figures docs/HOW-IT-WORKS.md quotes", () => {
       writeDocBlock(block);
     }
     assert.equal(docBlock(), block, "docs/HOW-IT-WORKS.md quotes other figures: RMQ_WRITE_DOCS=1 npm test rewrites them");
+  });
+});
+
+describe("lifecycle model: the figures docs/BACKUP.md quotes", () => {
+  it("are this run's", function () {
+    const shapes = ["stack:dev", "stack:staging", "stack:prod", "combined-3", "split-3/1/2"];
+    const measured = (shape: string, scenario: string) => rows.some((o) => o.shape === shape && o.scenario === scenario);
+    if (!shapes.every((shape) => measured(shape, RESTORE_SCENARIOS.oneSet) && measured(shape, RESTORE_SCENARIOS.rpo))) {
+      this.skip();
+    }
+    const block = restoreFigures(rows);
+    if (process.env.RMQ_WRITE_DOCS === "1") {
+      writeDocBlock(block, BACKUP);
+    }
+    assert.equal(docBlock(BACKUP), block, "docs/BACKUP.md quotes other figures: RMQ_WRITE_DOCS=1 npm test rewrites them");
   });
 });

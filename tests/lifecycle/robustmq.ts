@@ -23,6 +23,19 @@ export const REGISTER_ATTEMPTS = 30;
 export const HEARTBEAT_INTERVAL = 3;
 export const SIGTERM_STOP_SECONDS = 3;
 const RAFT_STATE_FILE = "_rocksdb/model-raft-state";
+/**
+ * The Raft log as the model keeps it on the volume: one line "<index> <time written>" per entry,
+ * appended as the member receives it (only under a write load, RaftWorld.writesPerSecond). The
+ * time lets a crash-consistent snapshot drop the writes still unsynced when it was taken.
+ */
+export const RAFT_LOG_FILE = "_rocksdb/model-raft-log";
+
+/** The last entry index of a Raft log file's text (0: empty). */
+export function lastLogIndex(text: string | undefined): number {
+  const lines = (text ?? "").trimEnd().split("\n");
+  const last = lines[lines.length - 1];
+  return last === "" ? 0 : Number(last.split(" ")[0]);
+}
 
 type Stage = "boot" | "probe" | "await-leader" | "register" | "phase7" | "work" | "serving";
 
@@ -36,6 +49,8 @@ export class RobustMQ {
   raftStarted = false;
   /** Cluster the node registered with. */
   registeredIn?: string;
+  /** Index of the last Raft entry on its volume (RAFT_LOG_FILE). */
+  lastLog = 0;
   private next: number;
   private peers: Array<[string, string]> = [];
   private registerAttempts = 0;
@@ -117,6 +132,35 @@ export class RobustMQ {
     return this.path(`${this.cfg.dataPath}/${RAFT_STATE_FILE}`);
   }
 
+  private logFile(): string {
+    return this.path(`${this.cfg.dataPath}/${RAFT_LOG_FILE}`);
+  }
+
+  /**
+   * A member in touch with its leader holds the leader's log: entries it has beyond it are
+   * truncated (the first conflicting append), missing ones appended (replication, or a snapshot
+   * install: the model makes no difference).
+   */
+  private followLeader(): void {
+    const c = this.w.raft.get(this.clusterId);
+    if (!this.raftStarted || c?.leader === undefined || !c.voters.has(this.cfg.brokerId)) {
+      return;
+    }
+    const head = Math.floor(c.head);
+    if (this.lastLog > head) {
+      const kept = (this.fs.read(this.logFile()) ?? "").split("\n").filter((l) => l !== "" && Number(l.split(" ")[0]) <= head);
+      this.fs.write(this.logFile(), kept.map((l) => `${l}\n`).join(""));
+      this.lastLog = head;
+    }
+    if (this.lastLog < head) {
+      let lines = "";
+      while (this.lastLog < head) {
+        lines += `${++this.lastLog} ${this.w.t}\n`;
+      }
+      this.fs.append(this.logFile(), lines);
+    }
+  }
+
   /** Cluster id recorded on the volume: the distinct ids over all volumes count the clusters formed. */
   recordedCluster(): string | undefined {
     return this.fs.read(this.raftFile())?.trim() || undefined;
@@ -125,6 +169,7 @@ export class RobustMQ {
   private raftStartedIn(c: RaftCluster, how: string): void {
     this.clusterId = c.id;
     this.raftStarted = true;
+    this.lastLog = lastLogIndex(this.fs.read(this.logFile()));
     const f = this.raftFile();
     if (this.fs.read(f) === undefined) {
       this.fs.append(f, c.id);
@@ -173,6 +218,7 @@ export class RobustMQ {
     while (this.exit === undefined && this.stage !== "serving" && t >= this.next) {
       this.advance(t);
     }
+    this.followLeader();
   }
 
   private advance(t: number): void {

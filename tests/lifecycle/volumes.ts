@@ -105,6 +105,15 @@ export class MountTable {
     l.volume.files.set(l.rel, (l.volume.files.get(l.rel) ?? "") + text);
     return true;
   }
+  /** Replaces the file's content (it must exist); false when read-only. */
+  write(abs: string, text: string): boolean {
+    const l = this.locate(abs);
+    if (!l.writable || !l.volume.files.has(l.rel)) {
+      return false;
+    }
+    l.volume.files.set(l.rel, text);
+    return true;
+  }
   volumeAt(abs: string): Volume {
     return this.locate(abs).volume;
   }

@@ -317,6 +317,16 @@ export class World {
     }
     return up;
   }
+  /** The running process of voter `id` of `c`, if any. */
+  private voterProcess(c: RaftCluster, id: string): RobustMQ | undefined {
+    for (const p of this.pods.values()) {
+      const proc = p.proc;
+      if (proc !== undefined && proc.running && proc.raftStarted && proc.clusterId === c.id && proc.cfg.brokerId === id) {
+        return proc;
+      }
+    }
+    return undefined;
+  }
   private heartbeatTimeout(c: RaftCluster): number {
     const leader = [...this.pods.values()].find((p) => p.proc?.running && p.proc.clusterId === c.id && p.proc.cfg.brokerId === c.leader);
     return (leader?.proc?.cfg.heartbeatTimeoutMs ?? 30000) / 1000;
@@ -350,7 +360,12 @@ export class World {
     schedule(this);
     // Raft first (elections from the state the processes left), then every pod in a random
     // order, so that no pod systematically wins a race within a step.
-    this.raft.step(this.t, (c) => this.aliveVoters(c), (c) => this.heartbeatTimeout(c));
+    this.raft.step(
+      this.t,
+      (c) => this.aliveVoters(c),
+      (c) => this.heartbeatTimeout(c),
+      (c, id) => this.voterProcess(c, id)?.lastLog ?? 0,
+    );
     const pods = [...this.pods.values()];
     for (let i = pods.length - 1; i > 0; i--) {
       const j = Math.floor(this.random() * (i + 1));
