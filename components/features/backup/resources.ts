@@ -146,7 +146,11 @@ export function backupResources(cluster: ResolvedCluster, backup: ResolvedBackup
   ];
 }
 
-/** Not the cluster's selector (see runtimeSyncPodLabels), and apart from the sync's pods. */
+/**
+ * Not the cluster's selector (see runtimeSyncPodLabels), and apart from the sync's pods: no
+ * NetworkPolicy of the cluster selects them, since the program must reach the API server, whose
+ * address a portable policy cannot name.
+ */
 export function backupPodLabels(cluster: Pick<ResolvedCluster, "name">): Record<string, string> {
   return { ...runtimeSyncPodLabels(cluster), "app.kubernetes.io/name": "robustmq-backup" };
 }
