@@ -186,6 +186,7 @@ async function main() {
   for (const c of plan.claims) {
     const pvc = await call("GET", "/api/v1/namespaces/" + ns + "/persistentvolumeclaims/" + c.claim, undefined, [404]);
     if (pvc === undefined) return fail("claim " + c.claim + " does not exist: nothing was snapshotted");
+    log("claim " + c.claim + " (" + c.tier + " " + c.ordinal + "): " + ((pvc.status && pvc.status.phase) || "no phase"));
   }
   const byName = new Map(plan.claims.map((c) => [snapshotName(set, c), c]));
   const created = [];
