@@ -13,6 +13,9 @@ export const BUILT_IN_KINDS: Readonly<Record<string, { since: string; why?: stri
   "v1/Service": { since: "1.0" },
   "v1/Secret": { since: "1.0" },
   "v1/PersistentVolumeClaim": { since: "1.0" },
+  "v1/ServiceAccount": { since: "1.0" },
+  "rbac.authorization.k8s.io/v1/Role": { since: "1.8" },
+  "rbac.authorization.k8s.io/v1/RoleBinding": { since: "1.8" },
   "storage.k8s.io/v1/StorageClass": { since: "1.6" },
   "batch/v1/Job": { since: "1.2" },
   "batch/v1/CronJob": { since: "1.21", why: "the runtime sync's periodic run, a `batch/v1` CronJob" },
@@ -128,6 +131,14 @@ export function prerequisites(objects: readonly RenderedObject[]): Prerequisites
     }
     if (o.kind === "StorageClass") {
       references.push(`the provisioner \`${o.provisioner}\` (the cluster's volume provisioner or CSI driver) for StorageClass ${o.metadata.name}${o.allowVolumeExpansion === true ? ", with volume expansion" : ""}`);
+    }
+    if (o.kind === "CronJob" && o.metadata?.annotations?.["robustmq.io/volume-snapshot-class"] !== undefined) {
+      references.push(
+        `VolumeSnapshotClass \`${o.metadata.annotations["robustmq.io/volume-snapshot-class"]}\`, the VolumeSnapshot CRDs (\`snapshot.storage.k8s.io/v1\`) and a snapshot controller, for ${id}`,
+      );
+    }
+    if (o.kind === "PersistentVolumeClaim" && o.spec?.dataSource?.kind === "VolumeSnapshot") {
+      references.push(`VolumeSnapshot \`${o.spec.dataSource.name}\` (ready to use), for ${id}`);
     }
     if (o.kind === "Ingress" && o.spec?.ingressClassName !== undefined) {
       references.push(`IngressClass \`${o.spec.ingressClassName}\` and its controller, for ${id}`);

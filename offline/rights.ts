@@ -135,6 +135,18 @@ export function deployerRights(objects: readonly DeployedObject[], subject: Subj
       addVerbs(namespaced, `${group}/${resource}`, patch !== true ? OWNED_VERBS : o.metadata?.annotations?.[SKIP_AWAIT_ANNOTATION] === "true" ? PATCH_VERBS : [...PATCH_VERBS, ...INFORMER_VERBS]);
     }
   }
+  // RBAC's escalation check: creating or updating a Role (and binding it) is allowed only to a
+  // user who holds every right the Role grants, unless they have `escalate`/`bind`, which would
+  // let them grant themselves anything. So the deployer also holds the backup Role's own rules.
+  for (const { object: o } of objects.filter((d) => d.object.kind === "Role" && d.object.metadata?.namespace !== undefined)) {
+    for (const rule of (o.rules ?? []) as PolicyRule[]) {
+      for (const group of rule.apiGroups) {
+        for (const resource of rule.resources) {
+          addVerbs(namespaced, `${group}/${resource}`, rule.verbs);
+        }
+      }
+    }
+  }
   for (const [group, resource] of awaitReads(objects.filter((o) => o.object.metadata?.namespace !== undefined).map((o) => o.object))) {
     addVerbs(namespaced, `${group}/${resource}`, INFORMER_VERBS);
   }

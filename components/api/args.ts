@@ -8,7 +8,7 @@ import type { RobustMQImageArgs } from "./image-args";
 import { PortArgs, Protocol } from "../rmq/ports";
 import { Topology } from "../rmq/topology";
 import { HostSpread, ImagePullPolicy, LogLevel, ServiceType, ZoneSpread } from "./enums";
-import type { AclArgs, AutoscalingArgs, BlacklistEntryArgs, IngressArgs, ListenerTlsArgs, MonitoringArgs, MqttUserArgs, NetworkPolicyArgs, RuntimeSyncArgs, StorageClassArgs, TopicArgs } from "./features";
+import type { AclArgs, AutoscalingArgs, BackupArgs, BlacklistEntryArgs, IngressArgs, ListenerTlsArgs, MonitoringArgs, MqttUserArgs, NetworkPolicyArgs, RestoreArgs, RuntimeSyncArgs, StorageClassArgs, TopicArgs } from "./features";
 
 export { PortArgs };
 
@@ -268,6 +268,14 @@ export interface RobustMQClusterArgs {
    * with other settings fails the sync (RobustMQ cannot change it in place). @default none
    */
   topics?: TopicArgs[];
+  /** Scheduled VolumeSnapshots of the data claims that hold state (see BackupArgs). @default none */
+  backup?: BackupArgs;
+  /**
+   * Create the data claims from one snapshot set before the StatefulSets (see RestoreArgs). The
+   * claims are kept and never updated once created: removing this later deletes nothing.
+   * @default none
+   */
+  restore?: RestoreArgs;
 }
 
 /** In-cluster (and Ingress) endpoints of the enabled protocols and the admin API. */

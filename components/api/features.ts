@@ -277,6 +277,57 @@ export interface RuntimeSyncArgs {
   ledgerStorageClassName?: string;
 }
 
+/**
+ * Scheduled VolumeSnapshots of every data claim that holds state: each pod's claim of the
+ * meta-carrying tiers (meta, combined) and of the engine tier; broker-only pods hold nothing
+ * durable and are not snapshotted. A CronJob takes one set: it creates a VolumeSnapshot of every
+ * such claim at once (so the set is as close to one instant as the API allows), waits until all
+ * are readyToUse, then keeps the newest `retain` complete sets of this cluster. Each snapshot
+ * carries the labels app.kubernetes.io/instance, robustmq.io/snapshot-set, robustmq.io/tier and
+ * robustmq.io/ordinal, and the set's manifest in the annotation robustmq.io/set-manifest (what
+ * `restore` needs). The snapshots are crash-consistent: RobustMQ v0.4.11 does not fsync its
+ * writes, so a set taken online may miss the last seconds of acknowledged writes on each pod.
+ * Needs the VolumeSnapshot CRDs (snapshot.storage.k8s.io/v1) and a snapshot controller.
+ */
+export interface BackupArgs {
+  /** VolumeSnapshotClass of the snapshots (its driver must be the data volumes' CSI driver). @default none (required) */
+  volumeSnapshotClassName: string;
+  /** Cron schedule (five fields) of the backup. @default "0 *\/6 * * *" (every six hours) */
+  schedule?: string;
+  /** Complete snapshot sets kept, 1 to 100; older sets' snapshots are deleted. @default 7 */
+  retain?: number;
+  /** Seconds a set may take to become readyToUse before the run fails and deletes it, 60 to 86400. @default 600 */
+  timeoutSeconds?: number;
+  /**
+   * Image of the backup's container: Node.js 20 or later (one plain JavaScript file using only
+   * Node's own modules). Pin it by digest in production.
+   * @default "docker.io/library/node:20.18.1-alpine" (the runtime sync's)
+   */
+  image?: string;
+}
+
+/**
+ * Restore the cluster's data claims from one snapshot set of `backup`. The component creates every
+ * claim the StatefulSets will use, from its VolumeSnapshot, before any StatefulSet exists, so each
+ * pod starts on its own restored volume. Only the same cluster can be restored: same name,
+ * namespace, clusterName, clusterDomain, topology, gRPC port, replicas and broker ids of the
+ * snapshotted tiers, and Raft group counts (RobustMQ v0.4.11 stores the members' addresses and ids
+ * in the Raft state on the volumes and never rewrites them: a cluster restored under another name
+ * or namespace would talk Raft to the old names). Any difference is refused before anything is
+ * registered. The claims must not exist yet (destroy the old cluster with its claims deleted, or
+ * delete them).
+ *
+ * The restored claims are kept when the cluster or `restore` is removed (retainOnDelete) and their
+ * spec is never updated: once the StatefulSets use them they are the cluster's data volumes, so
+ * removing `restore` from the program after the restore is safe and deletes nothing.
+ */
+export interface RestoreArgs {
+  /** Id of the snapshot set, e.g. "20261205t100000z" (label robustmq.io/snapshot-set). @default none (required) */
+  snapshotSet: string;
+  /** The set's manifest JSON, copied from the annotation robustmq.io/set-manifest of any snapshot of the set. @default none (required) */
+  manifest: string;
+}
+
 /** An MQTT user, created and kept by the runtime sync. */
 export interface MqttUserArgs {
   /** Tenant of the user, 1 to 64 characters. @default "default" */

@@ -15,6 +15,8 @@ export const Phase = {
   Image: "image",
   Namespace: "namespace",
   Storage: "storage",
+  /** The data claims restored from a snapshot set: they must exist before any StatefulSet claims them. */
+  Restore: "restore",
   Config: "config",
   /** Meta and engine tiers, created together (see cluster/cluster.ts). */
   Core: "core",
@@ -25,7 +27,7 @@ export const Phase = {
   Ingress: "ingress",
   /** ServiceMonitors/PodMonitors, PrometheusRule: they watch the workloads, so they come after them. */
   Monitoring: "monitoring",
-  /** The runtime sync's plan, passwords and ledger. */
+  /** The runtime sync's plan, passwords and ledger; the backup's objects (its CronJob needs the nodes up, not the sync). */
   Runtime: "runtime",
   /** The runtime sync's Job and CronJob: they need every node up and the admin Service routing to them, and read the objects above. */
   Sync: "sync",
@@ -225,7 +227,32 @@ export interface ResolvedRuntimeSync {
   blacklist: Array<{ tenant: string; name: string; blacklist_type: string; resource_name: string; end_time: number; desc: string }>;
   topics: Array<{ tenant: string; topic_name: string; storage_type: string; source: string; partition?: number; replication?: number }>;
 }
+/** One claim that holds state: what a snapshot set takes and a restore creates. */
+export interface SnapshottedClaim {
+  tier: TierName;
+  ordinal: number;
+  claim: string;
+}
+
+/** The backup, resolved. */
+export interface ResolvedBackup {
+  volumeSnapshotClassName: string;
+  schedule: string;
+  retain: number;
+  timeoutSeconds: number;
+  image: string;
+}
+
+/** A restore, resolved and checked against the cluster's own manifest. */
+export interface ResolvedRestore {
+  snapshotSet: string;
+}
+
 export interface ResolvedCluster extends ResolvedFeatures {
+  /** Scheduled VolumeSnapshots; undefined when off. */
+  backup?: ResolvedBackup;
+  /** The claims restored before the StatefulSets; undefined when not restoring. */
+  restore?: ResolvedRestore;
   /** The runtime sync; undefined when off. Its changes restart no pod. */
   runtimeSync?: ResolvedRuntimeSync;
   name: string;

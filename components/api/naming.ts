@@ -33,6 +33,15 @@ export function dataClaimName(statefulSet: string, ordinal: number): string {
   return `${DATA_VOLUME}-${statefulSet}-${ordinal}`;
 }
 
+/**
+ * "<cluster>-<set>-<tier>-<ordinal>": at most 40 + 16 + 8 + 3 ordinal digits and 3 dashes, far
+ * under the 253 characters of an object name. The backup program builds the same name (its plan
+ * carries the cluster's name; components/features/backup/program.ts).
+ */
+export function volumeSnapshotName(cluster: string, set: string, tier: TierName, ordinal: number): string {
+  return `${cluster}-${set}-${tier}-${ordinal}`;
+}
+
 export function tierNames(cluster: string, tier: TierName): TierObjectNames {
   const statefulSet = `${cluster}-${tier}`;
   return {
@@ -88,6 +97,17 @@ export interface ClusterNames {
   runtimeSyncJobPattern: string;
   /** The periodic sync (CronJob names are limited to 52 characters). */
   runtimeReconcile: string;
+  /** ConfigMap, ServiceAccount, Role, RoleBinding and CronJob of the backup: same name, five kinds. */
+  backup: string;
+  /** Pulumi names of the backup's ServiceAccount, Role and RoleBinding. */
+  backupServiceAccountResource: string;
+  backupRoleResource: string;
+  backupRoleBindingResource: string;
+  backupCronJobResource: string;
+  /** Pulumi name of a claim created from a snapshot (the claim patch of the volumes phase has the claim's own name). */
+  restoredClaimResource: (claim: string) => string;
+  /** The VolumeSnapshot of one pod's claim in one set. */
+  volumeSnapshot: (set: string, tier: TierName, ordinal: number) => string;
 }
 
 /** Hex digits of the desired state's digest in a sync Job's name. */
@@ -123,6 +143,13 @@ export function clusterNames(name: string): ClusterNames {
     runtimeSyncJob: (digest) => `${name}-sync-${digest.slice(0, SYNC_DIGEST_CHARS)}`,
     runtimeSyncJobPattern: `${name}-sync-[0-9a-f]{${SYNC_DIGEST_CHARS}}`,
     runtimeReconcile: `${name}-reconcile`,
+    backup: `${name}-backup`,
+    backupServiceAccountResource: `${name}-backup-sa`,
+    backupRoleResource: `${name}-backup-role`,
+    backupRoleBindingResource: `${name}-backup-rolebinding`,
+    backupCronJobResource: `${name}-backup-cronjob`,
+    restoredClaimResource: (claim) => `${claim}-restored`,
+    volumeSnapshot: (set, tier, ordinal) => volumeSnapshotName(name, set, tier, ordinal),
   };
 }
 

@@ -21,6 +21,8 @@ import { FEATURES, TIER_FEATURES } from "./features";
 import { PHASES, PhasedRegistry } from "./plan";
 import { resolveClusterArgs } from "./resolve";
 import { runtimeSyncResources } from "../features/runtime-sync/resources";
+import { backupResources, restoredClaims } from "../features/backup/resources";
+import type { FeatureResource } from "../features/feature";
 
 /** Type token of RobustMQCluster: "<package>:index:<class>", as Pulumi's component provider derives it. */
 export const CLUSTER_TYPE = "robustmq:index:RobustMQCluster";
@@ -195,6 +197,13 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
     );
   }
   addFeatures("storage");
+  // Before any StatefulSet: the controller adopts a claim of its template's name, so each pod
+  // starts on its restored volume.
+  if (cluster.restore !== undefined) {
+    for (const r of restoredClaims(cluster, cluster.restore)) {
+      registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)), "restore");
+    }
+  }
 
   registry.add("config", names.secret, "Secret", (d) =>
     new k8s.core.v1.Secret(
@@ -276,10 +285,17 @@ function deployCluster(parent: pulumi.Resource, cluster: ResolvedCluster, regist
   addFeatures("monitoring");
   // After everything: the sync talks to running nodes through the admin Service. It takes
   // secrets the generic feature contract does not carry, hence its own call.
+  // The backup's objects join the runtime phase, before the sync's Job: both lists go in
+  // together, in phase order.
+  const late: Array<FeatureResource & { feature: string }> = [];
   if (cluster.runtimeSync !== undefined) {
     const retainLedger = cluster.tiers.some((t) => carriesMeta(t) && t.volumeRetention.whenDeleted === "Retain");
-    for (const r of runtimeSyncResources(cluster, cluster.runtimeSync, userPasswords, creds.jwtSecret, retainLedger)) {
-      registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)), "runtimeSync");
-    }
+    late.push(...runtimeSyncResources(cluster, cluster.runtimeSync, userPasswords, creds.jwtSecret, retainLedger).map((r) => ({ ...r, feature: "runtimeSync" })));
+  }
+  if (cluster.backup !== undefined) {
+    late.push(...backupResources(cluster, cluster.backup).map((r) => ({ ...r, feature: "backup" })));
+  }
+  for (const r of [...late].sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase))) {
+    registry.add(r.phase, r.name, r.kind, (d) => r.create(opts(d)), r.feature);
   }
 }

@@ -49,6 +49,7 @@ import {
 } from "../validate/values";
 import { FEATURES, TIER_FEATURES } from "./features";
 import { resolveRuntimeSync, validateRuntimeArgs } from "../features/runtime-sync/args";
+import { resolveBackup, resolveRestore, restoreProblems, validateBackupArgs } from "../features/backup/args";
 import { autoscalingCeiling, autoscalingRefusal } from "../features/autoscaling";
 import { readinessPortName } from "../workload/probes";
 import { volumeRetention } from "../workload/statefulset";
@@ -85,7 +86,7 @@ const ARG_FIELDS = [
   "clientService", "adminUsername", "adminPassword", "jwtSecret", "mqttUsername", "mqttPassword",
   "logLevel", "extraConfig", "retainVolumes", "metaScaleInGuard", "clusterDomain", "labels", "podLabels",
   "storageClass", "ingress", "listenerTls", "networkPolicy", "monitoring",
-  "runtimeSync", "mqttUsers", "mqttAcls", "mqttBlacklist", "topics",
+  "runtimeSync", "mqttUsers", "mqttAcls", "mqttBlacklist", "topics", "backup", "restore",
 ] as const satisfies ReadonlyArray<keyof RobustMQClusterArgs>;
 
 const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];
@@ -327,6 +328,7 @@ export function validateClusterArgs(name: string, argsIn: unknown): Problems {
   const requested = isRecord(args.extraConfig) && isRecord(args.extraConfig.runtime) ? args.extraConfig.runtime.default_topic_replica_num : undefined;
   const max = topicReplicaLimit(engines);
   c.add(...validateRuntimeArgs(args, max));
+  c.add(...validateBackupArgs(args));
   if (Number.isInteger(requested) && ((requested as number) < 1 || (requested as number) > max)) {
     c.add(
       `extraConfig.runtime.default_topic_replica_num: must be from 1 to ${max} with ${engines} engine-role pod(s), got ${requested}: ` +
@@ -485,6 +487,14 @@ export function resolveClusterArgs(name: string, argsIn: RobustMQClusterArgs = {
     podLabels: args.podLabels ?? {},
   };
   cluster.runtimeSync = resolveRuntimeSync(args, tiers.find(carriesMeta)?.storageClassName);
+  cluster.backup = resolveBackup(args);
+  cluster.restore = resolveRestore(args);
+  // Needs the resolved cluster (the manifest its arguments produce), so it comes after the other
+  // checks, still before anything is registered.
+  if (args.restore !== undefined) {
+    c.add(...restoreProblems(cluster, args.restore.manifest));
+    c.throwIfAny(name);
+  }
   for (const tier of tiers) {
     tier.patches = FEATURES.flatMap((f): TierPatch[] => {
       const resolved = cluster[f.arg];

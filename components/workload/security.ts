@@ -26,3 +26,18 @@ export function podSecurityContext(cluster: ResolvedCluster): k8s.types.input.co
     seccompProfile: { type: "RuntimeDefault" },
   };
 }
+
+/**
+ * Pod level of the package's one-shot pods (the runtime sync's and the backup's Jobs): the
+ * workload's identity under the restricted profile. No fsGroupChangePolicy: they mount no volume
+ * large enough for the walk to matter, and changing the sync's pod template would replace its Job.
+ */
+export function jobPodSecurityContext(cluster: Pick<ResolvedCluster, "security">): k8s.types.input.core.v1.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: cluster.security.runAsUser,
+    runAsGroup: cluster.security.runAsGroup,
+    fsGroup: cluster.security.fsGroup,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}

@@ -87,7 +87,12 @@ describe("stacks: the exact resources each stack produces", () => {
     staging: { ...split, "kubernetes:core/v1:ConfigMap": ["robustmq-config", "robustmq-dashboard"], [PVC_PATCH]: claims({ "robustmq-meta": 3, "robustmq-broker": 2, "robustmq-engine": 3 }) },
     prod: {
       ...split,
-      "kubernetes:core/v1:ConfigMap": ["robustmq-config", "robustmq-dashboard"],
+      // prod backs up: the backup's plan and program, its ServiceAccount and rights, its CronJob.
+      "kubernetes:core/v1:ConfigMap": ["robustmq-backup", "robustmq-config", "robustmq-dashboard"],
+      "kubernetes:core/v1:ServiceAccount": ["robustmq-backup-sa"],
+      "kubernetes:rbac.authorization.k8s.io/v1:Role": ["robustmq-backup-role"],
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": ["robustmq-backup-rolebinding"],
+      "kubernetes:batch/v1:CronJob": ["robustmq-backup-cronjob"],
       "kubernetes:cert-manager.io/v1:Certificate": ["robustmq-ingress-certificate", "robustmq-listener-certificate"],
       "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["robustmq-broker-hpa"],
       [PVC_PATCH]: claims({ "robustmq-meta": 5, "robustmq-broker": 3, "robustmq-engine": 3 }),

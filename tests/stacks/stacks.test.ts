@@ -8,6 +8,8 @@ import { deployStack } from "../../stacks/program";
 import { CONFIG_NAMESPACE, ConfigKind, projectConfigSchema, STACK_CONFIG, STACK_CONFIG_KEYS, StackConfigKey } from "../../stacks/config";
 import { runWithMocks, valueOf } from "../../offline/mock-runtime";
 import { loadStackConfig } from "../../offline/render";
+import { setManifest } from "../../components/features/backup/args";
+import { resolveClusterArgs } from "../../components/cluster/resolve";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -31,6 +33,8 @@ const BUILD = {
   repository: "t/rmq",
 };
 const SPLIT = { topology: "split" };
+/** The manifest of a set taken of what the stack makes with no key set (a combined "robustmq"). */
+const SAMPLE_MANIFEST = JSON.stringify(setManifest(resolveClusterArgs("robustmq", { topology: "combined" })));
 
 /**
  * A valid sample value for every table key, with the other keys it needs (`with`) for the component
@@ -79,6 +83,9 @@ const SAMPLES: Record<string, { value: unknown; with?: Record<string, unknown> }
   logLevel: { value: "trace" },
   extraConfig: { value: { mqtt_runtime: { keep_alive: { max_time: 600 } } } },
   runtimeSync: { value: { reconcileSchedule: "*/30 * * * *", timeoutSeconds: 120 } },
+  backup: { value: { volumeSnapshotClassName: "csi-snapclass", schedule: "0 3 * * *", retain: 3 } },
+  // Taken of a cluster with these samples' arguments: a restore refuses any other manifest.
+  restore: { value: { snapshotSet: "20261205t100000z", manifest: SAMPLE_MANIFEST } },
   mqttAcls: { value: [{ name: "deny-all-publish", resourceType: "User", resourceName: "guest", action: "Publish", permission: "Deny" }] },
   mqttBlacklist: { value: [{ name: "scanners", type: "IPCIDR", resourceName: "203.0.113.0/24", endTime: 1893456000 }] },
   topics: { value: [{ name: "telemetry/in", storageType: "EngineRocksDB", partitions: 3 }] },

@@ -31,6 +31,11 @@ const NAME = /^[A-Za-z0-9._@:-]+$/;
 const CRON = /^(\S+\s+){4}\S+$/;
 const CRON_FIELD = /^[0-9*/,-]+$/;
 
+/** A five-field cron schedule of digits, '*', '/', ',' and '-' (what the CronJob controller takes). */
+export function isCronSchedule(schedule: unknown): boolean {
+  return typeof schedule === "string" && CRON.test(schedule.trim()) && schedule.trim().split(/\s+/).every((f) => CRON_FIELD.test(f));
+}
+
 function isPending(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || (value !== null && typeof value === "object" && "then" in value);
 }
@@ -168,7 +173,7 @@ function syncProblems(s: unknown): Problems {
     ...optional(s.image, () => validateImageReference("runtimeSync.image", s.image)),
     ...optional(s.timeoutSeconds, () => validateInteger("runtimeSync.timeoutSeconds", s.timeoutSeconds, 30, 3600)),
     ...optional(schedule, () =>
-      typeof schedule === "string" && (schedule === "" || (CRON.test(schedule.trim()) && schedule.trim().split(/\s+/).every((f) => CRON_FIELD.test(f))))
+      schedule === "" || isCronSchedule(schedule)
         ? []
         : [`runtimeSync.reconcileSchedule: must be a five-field cron schedule of digits, '*', '/', ',' and '-' (e.g. "*/10 * * * *"), or "" for none, got ${show(schedule)}`],
     ),

@@ -14,7 +14,7 @@ import { objectLabels, runtimeSyncPodLabels } from "../../api/naming";
 import { ADMIN_PATHS, LOGIN_PATH } from "../../rmq/admin-api";
 import { CREDENTIALS } from "../../rmq/credentials";
 import { serviceFqdn } from "../../rmq/identity";
-import { CONTAINER_SECURITY_CONTEXT } from "../../workload/security";
+import { CONTAINER_SECURITY_CONTEXT, jobPodSecurityContext } from "../../workload/security";
 import { SKIP_AWAIT_ANNOTATION } from "../../workload/volumes";
 import type { FeatureResource } from "../feature";
 import { APPLIER_SCRIPT } from "./applier";
@@ -53,13 +53,7 @@ export function syncPodSpec(cluster: ResolvedCluster, sync: ResolvedRuntimeSync)
   return {
     restartPolicy: "Never",
     automountServiceAccountToken: false,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: cluster.security.runAsUser,
-      runAsGroup: cluster.security.runAsGroup,
-      fsGroup: cluster.security.fsGroup,
-      seccompProfile: { type: "RuntimeDefault" },
-    },
+    securityContext: jobPodSecurityContext(cluster),
     ...(cluster.imagePullSecrets.length > 0 ? { imagePullSecrets: cluster.imagePullSecrets.map((name) => ({ name })) } : {}),
     containers: [
       {
