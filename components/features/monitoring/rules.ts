@@ -58,7 +58,7 @@ export const THRESHOLDS = {
   crashRestarts: 3,
 } as const;
 
-/** Minutes RobustMQRuntimeReconcileFailing waits beyond the longest run (controller and scrape delays). */
+/** Minutes the CronJob alerts (periodic sync, backup) wait beyond the longest run (controller and scrape delays). */
 export const RECONCILE_MARGIN_MINUTES = 5;
 
 /** Anchor of an alert's section in docs/runbooks.md (GitHub's heading slug of the alert name). */
@@ -348,14 +348,28 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
     groups.push({ name: "robustmq-certificates", rules: certRules });
   }
 
+  // A CronJob whose latest run did not succeed. kube-state-metrics cronjob.go:
+  // status.lastScheduleTime and status.lastSuccessfulTime (unix seconds; the latter since v2.5.0,
+  // so these rules need v2.5.0), labels namespace and cronjob. A success's time is its completion
+  // (Kubernetes cronjob_controllerv2.go, also for a Job made with `kubectl create job --from`),
+  // after its own schedule time, so the difference is positive exactly while the latest run has
+  // not succeeded: running, failed, or never started. `for` must outlast a run (its Job's
+  // activeDeadlineSeconds) plus a margin for the controller and the scrape, so only a run that
+  // ended without success fires. Before the first success there is no lastSuccessfulTime series,
+  // hence the `unless` branch.
+  const cronJobRuns = (cronjob: string) => {
+    const last = (metric: string) => `max by (namespace, cronjob) (${metric}${sel({ namespace: ns, cronjob })})`;
+    const scheduled = last("kube_cronjob_status_last_schedule_time");
+    const succeeded = last("kube_cronjob_status_last_successful_time");
+    return { succeeded, failing: `(${scheduled} - ${succeeded} > 0) or (${scheduled} unless on (namespace, cronjob) ${succeeded})` };
+  };
+  const forLongerThan = (runSeconds: number) => `${Math.ceil(runSeconds / 60) + RECONCILE_MARGIN_MINUTES}m`;
+
   const sync = cluster.runtimeSync;
   if (sync !== undefined) {
     const names = cluster.names;
     const job = sel({ namespace: ns, "job_name=~": names.runtimeSyncJobPattern });
-    const cronJob = sel({ namespace: ns, cronjob: names.runtimeReconcile });
-    const last = (metric: string) => `max by (namespace, cronjob) (${metric}${cronJob})`;
-    const scheduled = last("kube_cronjob_status_last_schedule_time");
-    const succeeded = last("kube_cronjob_status_last_successful_time");
+    const { succeeded, failing } = cronJobRuns(names.runtimeReconcile);
     // kube-state-metrics job.go (labels namespace, job_name, reason since v2.0.0): once the Job
     // has its Failed condition, one series per known reason, 1 on the condition's and 0 on the
     // others, or reason="" carrying status.failed for an unknown reason; before the condition,
@@ -387,18 +401,11 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
       },
     ];
     if (sync.reconcileSchedule !== undefined) {
-      // kube-state-metrics cronjob.go: status.lastScheduleTime and status.lastSuccessfulTime (unix
-      // seconds; the latter since v2.5.0, so this rule needs v2.5.0), labels namespace and cronjob.
-      // A success's time is its completion (Kubernetes cronjob_controllerv2.go, also for a Job made
-      // with `kubectl create job --from`), after its own schedule time, so the difference is
-      // positive exactly while the latest run has not succeeded: running, failed, or never started.
-      // `for` outlasts a run (activeDeadlineSeconds is timeoutSeconds + 60) plus a margin for the
-      // controller and the scrape, so only a run that ended without success fires. Before the
-      // first success there is no lastSuccessfulTime series, hence the `unless` branch.
       syncRules.push({
         alert: "RobustMQRuntimeReconcileFailing",
-        expr: `(${scheduled} - ${succeeded} > 0) or (${scheduled} unless on (namespace, cronjob) ${succeeded})`,
-        for: `${Math.ceil((sync.timeoutSeconds + 60) / 60) + RECONCILE_MARGIN_MINUTES}m`,
+        expr: failing,
+        // activeDeadlineSeconds of a sync run: timeoutSeconds + 60.
+        for: forLongerThan(sync.timeoutSeconds + 60),
         severity: "warning",
         summary: `The periodic runtime sync of RobustMQ cluster ${who} is failing`,
         description:
@@ -408,6 +415,28 @@ export function alertGroups(cluster: ResolvedCluster, mon: ResolvedMonitoring): 
       });
     }
     groups.push({ name: "robustmq-runtime-sync", rules: syncRules });
+  }
+
+  const backup = cluster.backup;
+  if (backup !== undefined) {
+    groups.push({
+      name: "robustmq-backup",
+      rules: [
+        {
+          alert: "RobustMQBackupFailing",
+          expr: cronJobRuns(cluster.names.backup).failing,
+          // activeDeadlineSeconds of a backup run: timeoutSeconds + 300 (features/backup/resources.ts).
+          for: forLongerThan(backup.timeoutSeconds + 300),
+          severity: "warning",
+          summary: `The scheduled backup of RobustMQ cluster ${who} is failing`,
+          description:
+            `The latest run of CronJob {{ $labels.namespace }}/{{ $labels.cronjob }} (schedule "${backup.schedule}") did not leave a complete snapshot set: ` +
+            "the newest set a restore can use is older than the schedule promises (the RPO grows with every failed run). " +
+            "`kubectl -n {{ $labels.namespace }} logs job/<run>` names the claim and the snapshot driver's message; " +
+            "`kubectl -n {{ $labels.namespace }} get volumesnapshot -L robustmq.io/snapshot-set` shows the sets kept.",
+        },
+      ],
+    });
   }
   return groups;
 }

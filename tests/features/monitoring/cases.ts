@@ -14,6 +14,8 @@ export const REFERENCE: RobustMQClusterArgs = {
   monitoring: { runbookBaseUrl: "https://runbooks.example.com/robustmq.md" },
   // On for its alerts; the default schedule (every 10 minutes) and timeout (300 s) apply.
   runtimeSync: { enabled: true },
+  // On for its alert; the default schedule (every six hours) and timeout (600 s) apply.
+  backup: { volumeSnapshotClassName: "csi-snapclass" },
 };
 
 export interface ExpectedAlert {
@@ -58,6 +60,16 @@ const SYNC_FAILED_DESCRIPTION =
   "`kubectl -n mq logs job/rmq-sync-0123456789` and the pod's termination message name the object and RobustMQ's answer. " +
   "The periodic sync (CronJob rmq-reconcile) applies the same state on its schedule, and this alert clears once it succeeds; " +
   "to retry now, after fixing the cause, `pulumi up` runs the failed Job again.";
+const BACKUP = { namespace: "mq", cronjob: "rmq-backup" };
+const BACKUP_FIRES = {
+  labels: { cronjob: "rmq-backup" },
+  summary: "The scheduled backup of RobustMQ cluster mq/rmq is failing",
+  description:
+    'The latest run of CronJob mq/rmq-backup (schedule "0 */6 * * *") did not leave a complete snapshot set: ' +
+    "the newest set a restore can use is older than the schedule promises (the RPO grows with every failed run). " +
+    "`kubectl -n mq logs job/<run>` names the claim and the snapshot driver's message; " +
+    "`kubectl -n mq get volumesnapshot -L robustmq.io/snapshot-set` shows the sets kept.",
+};
 const RECONCILE_FIRES = {
   labels: { cronjob: "rmq-reconcile" },
   summary: "The periodic runtime sync of RobustMQ cluster mq/rmq is failing",
@@ -502,6 +514,35 @@ export const CASES: AlertCase[] = [
       [series("kube_cronjob_status_last_schedule_time", { namespace: "other", cronjob: "rmq-reconcile" })]: "1200x29",
       [series("kube_cronjob_status_last_successful_time", { namespace: "other", cronjob: "rmq-reconcile" })]: "0x29",
       [series("kube_cronjob_status_last_schedule_time", { namespace: "mq", cronjob: "rmq2-reconcile" })]: "1200x29",
+    },
+    at: "25m",
+    fires: [],
+  },
+  // --- backup
+  {
+    alert: "RobustMQBackupFailing",
+    name: "the run scheduled at minute 10 fails after one success at 0:30, and stays the latest for longer than a run may take",
+    series: {
+      [series("kube_cronjob_status_last_schedule_time", BACKUP)]: "0x9 600x30",
+      [series("kube_cronjob_status_last_successful_time", BACKUP)]: "30x39",
+    },
+    at: "35m",
+    fires: [BACKUP_FIRES],
+  },
+  {
+    alert: "RobustMQBackupFailing",
+    name: "no run has ever succeeded",
+    series: { [series("kube_cronjob_status_last_schedule_time", BACKUP)]: "0x30" },
+    at: "25m",
+    fires: [BACKUP_FIRES],
+  },
+  {
+    alert: "RobustMQBackupFailing",
+    name: "silent while each run takes minutes to succeed, and for another namespace's failing backup",
+    series: {
+      [series("kube_cronjob_status_last_schedule_time", BACKUP)]: "0x9 600x9 1200x10",
+      [series("kube_cronjob_status_last_successful_time", BACKUP)]: "-300x4 300x9 900x9 1500x5",
+      [series("kube_cronjob_status_last_schedule_time", { namespace: "other", cronjob: "rmq-backup" })]: "1200x29",
     },
     at: "25m",
     fires: [],
