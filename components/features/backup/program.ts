@@ -18,17 +18,18 @@
 // and the retention list by label, nothing reads a snapshot by name).
 
 /** The program. Kept free of backticks and dollar-brace sequences: it lives in a raw string. */
-export const BACKUP_SCRIPT = String.raw`"use strict";
-const fs = require("fs");
+import { JOB_PROGRAM_PRELUDE } from "../job-program";
+
+export const BACKUP_SCRIPT =
+  JOB_PROGRAM_PRELUDE +
+  String.raw`
 const https = require("https");
 
-const env = process.env;
 const SA = "/var/run/secrets/kubernetes.io/serviceaccount";
 const plan = JSON.parse(fs.readFileSync(env.RMQ_PLAN, "utf8"));
 const api = env.RMQ_KUBE_API || ("https://" + env.KUBERNETES_SERVICE_HOST + ":" + env.KUBERNETES_SERVICE_PORT);
 const token = fs.readFileSync(env.RMQ_KUBE_TOKEN_FILE || SA + "/token", "utf8").trim();
 const ca = fs.readFileSync(env.RMQ_KUBE_CA_FILE || SA + "/ca.crt");
-const terminationLog = env.RMQ_TERMINATION_LOG || "/dev/termination-log";
 const ns = plan.namespace;
 const SNAPSHOTS = "/apis/snapshot.storage.k8s.io/v1/namespaces/" + ns + "/volumesnapshots";
 const L = plan.labels;
@@ -107,15 +108,7 @@ function snapshotName(set, claim) {
 }
 
 function fail(text) {
-  let t = "backup of " + plan.cluster + " failed: " + text;
-  // The kubelet keeps at most 4096 bytes of a termination message.
-  if (Buffer.byteLength(t) > 4000) t = t.slice(0, 3900) + " ... (the Job's log has the rest)";
-  try {
-    fs.writeFileSync(terminationLog, t + "\n");
-  } catch (e) {
-    log("cannot write " + terminationLog + ": " + e.message);
-  }
-  process.stderr.write(t + "\n");
+  writeTermination("backup of " + plan.cluster + " failed: " + text);
   return 1;
 }
 

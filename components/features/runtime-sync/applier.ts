@@ -24,18 +24,19 @@
 // provider prints when the Job fails. Connection errors, timeouts, 429 and 5xx are retried with
 // back-off until the plan's deadline.
 
+import { JOB_PROGRAM_PRELUDE } from "../job-program";
+
 /** The program. Kept free of backticks and dollar-brace sequences: it lives in a raw string. */
-export const APPLIER_SCRIPT = String.raw`"use strict";
-const fs = require("fs");
+export const APPLIER_SCRIPT =
+  JOB_PROGRAM_PRELUDE +
+  String.raw`
 const path = require("path");
 const crypto = require("crypto");
 
-const env = process.env;
 const plan = JSON.parse(fs.readFileSync(env.RMQ_PLAN, "utf8"));
 const startedAt = Date.now();
 const deadline = startedAt + plan.timeoutSeconds * 1000;
 const requestTimeoutMs = Number(env.RMQ_REQUEST_TIMEOUT_MS || 10000);
-const terminationLog = env.RMQ_TERMINATION_LOG || "/dev/termination-log";
 const ledgerDir = env.RMQ_LEDGER;
 const ledgerFile = path.join(ledgerDir, "ledger.json");
 const lockDir = path.join(ledgerDir, "lock");
@@ -469,17 +470,7 @@ function finish(fatal) {
   const ok = fatal === undefined && failures.length === 0;
   const summary = "runtime sync of " + plan.cluster + ": " + applied.length + " applied, " + drift.length + " drifted value(s) reverted, " + failures.length + " failed, in " + seconds + " s";
   log(summary);
-  if (!ok) {
-    let text = lines.join("\n");
-    // The kubelet keeps at most 4096 bytes of a termination message.
-    if (Buffer.byteLength(text) > 4000) text = text.slice(0, 3900) + "\n... (the Job's log has the rest)";
-    try {
-      fs.writeFileSync(terminationLog, text + "\n");
-    } catch (e) {
-      log("cannot write " + terminationLog + ": " + e.message);
-    }
-    process.stderr.write(text + "\n");
-  }
+  if (!ok) writeTermination(lines.join("\n"));
   return ok ? 0 : 1;
 }
 
